@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { registerGenerateCommands } from './generate/commands.ts';
+import { registerAnalyzeCommands } from './analyze/commands.ts';
 
 const program = new Command('telemetry-netpol')
   .description('Generate, render, validate and analyze the Telemetry module network policies')
@@ -11,6 +12,7 @@ const program = new Command('telemetry-netpol')
   .exitOverride();
 
 registerGenerateCommands(program);
+registerAnalyzeCommands(program);
 
 try {
   await program.parseAsync(process.argv);
