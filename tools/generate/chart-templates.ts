@@ -1,0 +1,43 @@
+// Writes chart/templates: one policy file per workload, the baseline, the helpers and validate.yaml.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { baselinePolicies, componentPolicies } from '../model/policies.ts';
+import { leaves } from '../model/values.ts';
+import { componentKeys } from '../model/workloads.ts';
+import { generatedHeader, type OutputFile } from './output-file.ts';
+import { policyView } from './policy-view.ts';
+
+const templatesDir = join(dirname(fileURLToPath(import.meta.url)), 'templates');
+const hbs = Handlebars.create();
+hbs.registerHelper('raw', (options: Handlebars.HelperOptions) => options.fn(undefined));
+
+function template(name: string): Handlebars.TemplateDelegate {
+  return hbs.compile(readFileSync(join(templatesDir, name), 'utf8'), { noEscape: true, strict: true });
+}
+
+const source = 'tools/model';
+const header = generatedHeader('helm', source);
+
+/** Removes the blank lines the block helpers leave, so the templates read like hand-written ones. */
+const tidy = (text: string) => text.replace(/\n\s*\n/g, '\n').replace(/^\n/, '').trimEnd() + '\n';
+
+export function chartTemplates(): OutputFile[] {
+  const policy = template('policy.yaml.hbs');
+  const render = (spec: (typeof baselinePolicies)[number], withHeader: boolean) =>
+    tidy(policy({ header: withHeader ? header : '', ...policyView(spec) }));
+  const cidrLists = leaves()
+    .filter(({ path }) => path.endsWith('cidrs') || path.endsWith('Cidrs'))
+    .map(({ path }) => ({ key: path, expr: `$values.${path}` }));
+  return [
+    { path: 'chart/templates/baseline.yaml', content: baselinePolicies.map((p, i) => render(p, i === 0)).join('---\n') },
+    ...componentPolicies.map((spec) => ({ path: `chart/templates/${spec.suffix}.yaml`, content: render(spec, true) })),
+    { path: 'chart/templates/_helpers.tpl', content: tidy(template('_helpers.tpl.hbs')({ header })) },
+    {
+      path: 'chart/templates/_validation.tpl',
+      content: tidy(template('_validation.tpl.hbs')({ header, cidrLists, signals: ['logs', 'metrics', 'traces'], components: componentKeys })),
+    },
+    { path: 'chart/templates/validate.yaml', content: tidy(template('validate.yaml.hbs')({ header })) },
+  ];
+}
