@@ -1,0 +1,84 @@
+// The validate stage: strict schema, API-server rules, hardening lint and invariants over one rendered
+// multi-document output. `validateRendered` is what the permutation runner calls for every render.
+import type { HardeningException } from '../model/hardening.ts';
+import { validateNetworkPolicy } from './api-rules.ts';
+import { parseDocuments } from './documents.ts';
+import { checkInvariants, type InvariantFinding, type Workload } from './invariants.ts';
+import { type HardeningReport, lintHardening } from './lint.ts';
+import { type FieldError, formatFieldError, schemaText } from './messages.ts';
+import { validateSchema } from './schema/validator.ts';
+import type { NetworkPolicy } from './types.ts';
+
+export type { FieldError } from './messages.ts';
+export type { HardeningReport, HardeningViolation, ExceptionUse } from './lint.ts';
+export type { InvariantFinding, Workload } from './invariants.ts';
+export type { NetworkPolicy } from './types.ts';
+export { lintHardening, formatHardeningReport } from './lint.ts';
+export { checkInvariants } from './invariants.ts';
+
+export type ResourceStatus = 'valid' | 'invalid' | 'error' | 'skipped';
+
+export interface ResourceResult {
+  /** position of the document in its stream */
+  index: number;
+  kind: string;
+  name: string;
+  status: ResourceStatus;
+  /** schema and API-server field errors (status invalid) */
+  errors: FieldError[];
+  /** why the resource could not be validated (status error) */
+  message?: string;
+  resource?: unknown;
+}
+
+/** Schema first; the API-server rules run on a NetworkPolicy whose types the schema has vouched for. */
+export function validateResource(resource: unknown, index = 0): ResourceResult {
+  const { kind = '', metadata } = (resource ?? {}) as { kind?: unknown; metadata?: { name?: unknown } };
+  const base = { index, kind: String(kind), name: String(metadata?.name ?? ''), resource };
+  const schema = validateSchema(resource);
+  if (schema.status === 'error') return { ...base, status: 'error', errors: [], message: schema.message };
+  if (schema.status === 'skipped') return { ...base, status: 'skipped', errors: [] };
+  if (schema.status === 'invalid') return { ...base, status: 'invalid', errors: schema.errors };
+  const errors = kind === 'NetworkPolicy' ? validateNetworkPolicy(resource as NetworkPolicy) : [];
+  return { ...base, status: errors.length > 0 ? 'invalid' : 'valid', errors };
+}
+
+export function validateDocuments(text: string): ResourceResult[] {
+  return parseDocuments(text).map((document) =>
+    document.error !== undefined
+      ? { index: document.index, kind: '', name: '', status: 'error', errors: [], message: schemaText.yamlError(document.error) }
+      : validateResource(document.resource, document.index),
+  );
+}
+
+export interface RenderedValidation {
+  resources: ResourceResult[];
+  /** NetworkPolicies that passed schema and API rules: the input of lint and invariants */
+  policies: NetworkPolicy[];
+  hardening: HardeningReport;
+  invariants: InvariantFinding[];
+  /** no invalid or broken resource, no unexcused violation, no invariant finding */
+  ok: boolean;
+}
+
+export interface RenderedValidationOptions {
+  exceptions: HardeningException[];
+  workloads: Workload[];
+}
+
+export function validateRendered(yamlText: string, { exceptions, workloads }: RenderedValidationOptions): RenderedValidation {
+  const resources = validateDocuments(yamlText);
+  const policies = resources
+    .filter((r) => r.status === 'valid' && r.kind === 'NetworkPolicy')
+    .map((r) => r.resource as NetworkPolicy);
+  const hardening = lintHardening(policies, exceptions);
+  const invariants = checkInvariants(policies, workloads);
+  const ok =
+    resources.every((r) => r.status === 'valid' || r.status === 'skipped') &&
+    hardening.unexcused.length === 0 &&
+    invariants.length === 0;
+  return { resources, policies, hardening, invariants, ok };
+}
+
+/** The field errors of one resource on one line, as kubeconform prints them. */
+export const formatErrors = (errors: FieldError[]) => errors.map(formatFieldError).join(', ');
