@@ -6,6 +6,7 @@ import { UserError } from './errors.ts';
 import { registerGenerateCommands } from './generate/commands.ts';
 import { registerAnalyzeCommands } from './analyze/commands.ts';
 import { registerValidateCommands } from './validate/commands.ts';
+import { registerReportCommands } from './report/commands.ts';
 
 const program = new Command('telemetry-netpol')
   .description('Generate, render, validate and analyze the Telemetry module network policies')
@@ -15,6 +16,7 @@ const program = new Command('telemetry-netpol')
 registerGenerateCommands(program);
 registerAnalyzeCommands(program);
 registerValidateCommands(program);
+registerReportCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -111,3 +111,16 @@ export function leaves(node: ValuesNode = valuesTree, prefix = ''): { path: stri
   if (node.kind === 'leaf') return [{ path: prefix, leaf: node }];
   return Object.entries(node.children).flatMap(([k, child]) => leaves(child, prefix ? `${prefix}.${k}` : k));
 }
+
+const isMap = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Helm's coalescing of an override file onto the defaults: maps merge, lists and scalars replace, null deletes. */
+export function mergeValues(base: unknown, override: unknown): unknown {
+  if (!isMap(base) || !isMap(override)) return structuredClone(override);
+  const merged: Record<string, unknown> = structuredClone(base);
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null) delete merged[key];
+    else merged[key] = key in merged ? mergeValues(merged[key], value) : structuredClone(value);
+  }
+  return merged;
+}

@@ -1,0 +1,32 @@
+# telemetry-netpol: `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CLI := npx --no-install telemetry-netpol
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+.PHONY: generate
+generate: node_modules/.package-lock.json ## write the chart templates, values, schema and docs from the model
+	$(CLI) generate
+
+.PHONY: check-generated
+check-generated: node_modules/.package-lock.json ## fail when a committed generated file differs from the generator
+	$(CLI) generate --check
+
+.PHONY: verify
+verify: node_modules/.package-lock.json check-generated ## the main job: lint, render and verify the defaults, every landscape and every permutation
+	$(CLI) landscapes
+
+.PHONY: test
+test: node_modules/.package-lock.json ## type-check, then run the unit and integration tests
+	npx --no-install tsc --noEmit -p .
+	npx --no-install tap
+
+.PHONY: goldens
+goldens: node_modules/.package-lock.json ## rewrite the golden renders after an intended change (review the diff)
+	UPDATE_GOLDENS=1 npx --no-install tap test/chart/golden.test.ts
