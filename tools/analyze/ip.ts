@@ -32,16 +32,21 @@ function toBigInt(address: ipaddr.IPv4 | ipaddr.IPv6): bigint {
   return address.toByteArray().reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
 }
 
+/** Only the usual notations: ipaddr.js would also take legacy forms such as `10.1` or `0x0a.0.0.1`. */
+function isStrictAddress(text: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(text) || (text.includes(':') && ipaddr.IPv6.isValid(text));
+}
+
 /** Parses one address; undefined when it is not a valid IPv4 or IPv6 address. */
 export function parseAddress(text: string): { family: Family; value: bigint } | undefined {
-  if (!ipaddr.isValid(text)) return undefined;
+  if (!isStrictAddress(text)) return undefined;
   const address = ipaddr.parse(text);
   return { family: familyOf(address), value: toBigInt(address) };
 }
 
 /** Parses a CIDR (host bits are masked off); undefined when invalid. */
 export function parseCidr(text: string): IpRange | undefined {
-  if (!ipaddr.isValidCIDR(text)) return undefined;
+  if (!ipaddr.isValidCIDR(text) || !isStrictAddress(text.slice(0, text.lastIndexOf('/')))) return undefined;
   const [address, prefix] = ipaddr.parseCIDR(text);
   const family = familyOf(address);
   const hostBits = BigInt(BITS[family] - prefix);

@@ -1,0 +1,65 @@
+// `telemetry-netpol connlist` as a user runs it.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import t from 'tap';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'tools', 'bin', 'telemetry-netpol.js');
+const scenario = (name: string) => join(import.meta.dirname, 'scenarios', name, 'input');
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+t.test('a missing path is an error with a clear message', async (t) => {
+  const r = await run('connlist', scenario('workload-job'), '/no/such/manifests');
+  t.not(r.code, 0);
+  t.equal(r.stdout, '');
+  t.equal(r.stderr.trim(), 'telemetry-netpol: no such file or directory: /no/such/manifests');
+});
+
+t.test('undecodable files and other kinds are skipped with warnings, the rest analyzed', async (t) => {
+  const name = 'non-manifests-and-unknown-kinds-skipped';
+  const r = await run('connlist', scenario(name));
+  t.equal(r.code, 0);
+  t.equal(r.stdout, readFileSync(join(import.meta.dirname, 'scenarios', name, 'expected.txt'), 'utf8'));
+  t.match(r.stderr, /warning: skipping .*broken\.yaml: cannot decode YAML\/JSON/);
+  t.match(r.stderr, /warning: skipping ConfigMap in .*all\.yaml: kind not analyzed/);
+  t.match(r.stderr, /warning: skipping a document in .*scalar\.yaml: not a Kubernetes manifest/);
+  t.notMatch(r.stderr, /README/);
+});
+
+t.test('formats', async (t) => {
+  const input = scenario('both-sides-must-allow');
+  const json = JSON.parse((await run('connlist', '--format', 'json', input)).stdout);
+  t.same(json.find((row: { src: string }) => row.src === 'ns1/a[Pod]'), {
+    src: 'ns1/a[Pod]', dst: 'ns1/t[Pod]', conn: 'TCP 443', ports: { TCP: [[443, 443]] },
+  });
+  const md = (await run('connlist', '-o', 'md', input)).stdout;
+  t.match(md, /^\| src \| dst \| conn \|\n\|-----\|-----\|------\|\n/);
+  t.match(md, /\| ns1\/a\[Pod\] \| ns1\/t\[Pod\] \| TCP 443 \|/);
+  const dot = (await run('connlist', '-o', 'dot', input)).stdout;
+  t.match(dot, /^digraph \{/);
+  t.match(dot, /"ns1\/a\[Pod\]" -> "ns1\/t\[Pod\]" \[label="TCP 443"/);
+  const svg = (await run('connlist', '-o', 'svg', input)).stdout;
+  t.match(svg, /<svg[\s\S]*TCP 443[\s\S]*<\/svg>/);
+  const bad = await run('connlist', '-o', 'pdf', input);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /unknown format "pdf"; use one of txt, json, md, dot, svg/);
+});
+
+t.test('--output writes a file; --ipv6 adds the IPv6 space', async (t) => {
+  const out = join(mkdtempSync(join(tmpdir(), 'connlist-')), 'out.txt');
+  const r = await run('connlist', '--ipv6', '--output', out, scenario('missing-namespace-is-default'));
+  t.equal(r.stdout, '');
+  t.match(readFileSync(out, 'utf8'), /default\/a\[Pod\] => ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\[External\] : All Connections/);
+});
