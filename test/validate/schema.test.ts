@@ -1,11 +1,13 @@
 // The generated strict schema: what it rejects and accepts across kinds, and that the committed file is
 // exactly what the generator writes.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { buildKubernetesSchema, schemaRootKinds, serializeSchema } from '../../tools/validate/schema/generate.ts';
 import { validateSchema } from '../../tools/validate/schema/validator.ts';
-import { schemaPath } from '../../tools/validate/schema/write.ts';
-import { formatFieldError } from '../../tools/validate/messages.ts';
+import { schemaIsCurrent, schemaPath } from '../../tools/validate/schema/write.ts';
+import { cliText, formatFieldError } from '../../tools/validate/messages.ts';
 
 type Json = Record<string, any>;
 
@@ -117,4 +119,12 @@ t.test('every root kind has a schema; other kinds are skipped', async (t) => {
   t.same(validateSchema({ apiVersion: 'v1' }), { status: 'error', message: "missing 'kind' key" });
   t.same(validateSchema({ kind: 'Pod' }), { status: 'error', message: "missing 'apiVersion' key" });
   t.same(errorsOf({ apiVersion: 'apps/v1', kind: 'Pod', metadata: { name: 'p' } }), ['apiVersion: Unsupported value: "apps/v1": supported values: "v1"']);
+});
+
+t.test('a drifted schema file is detected, and the fix names the command', async (t) => {
+  const drifted = join(mkdtempSync(join(tmpdir(), 'schema-')), 'kubernetes.schema.json');
+  writeFileSync(drifted, readFileSync(schemaPath, 'utf8').replace('"cidr"', '"cidrs"'));
+  t.equal(await schemaIsCurrent(drifted), false);
+  t.equal(await schemaIsCurrent(join(drifted, 'missing')), false);
+  t.match(cliText.schemaDrift(drifted, 'npx telemetry-netpol schema'), /run: npx telemetry-netpol schema$/);
 });
