@@ -1,5 +1,6 @@
 // Throughput of the strict schema check alone (the kubeconform part), for `make bench`.
 // kubeconform publishes about 7,500 NetworkPolicy resources/s; the goal is ten times that.
+import { generatorText } from './messages.ts';
 import { validateSchema } from './schema/validator.ts';
 
 /** A NetworkPolicy shaped like the chart's per-component policies, varied so no two are equal. */
@@ -51,7 +52,7 @@ export function benchSchema(n = 100_000): number {
   validateSchema(samples[0]); // load and compile once, outside the measurement
   const start = performance.now();
   for (let i = 0; i < n; i++) {
-    if (validateSchema(samples[i % samples.length]).status !== 'valid') throw new Error('bench sample is invalid');
+    if (validateSchema(samples[i % samples.length]).status !== 'valid') throw new Error(generatorText.benchSampleInvalid);
   }
   return Math.round(n / ((performance.now() - start) / 1000));
 }

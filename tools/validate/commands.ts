@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { formatErrors, type ResourceResult, validateDocuments } from './index.ts';
 import { cliText } from './messages.ts';
-import { schemaCommand } from './schema/generate.ts';
-import { schemaIsCurrent, schemaPath, writeSchema } from './schema/write.ts';
+import { schemaCommand, schemaPath } from './schema/path.ts';
 
 function readInput(file: string): string {
   if (file === '-') return readFileSync(0, 'utf8');
@@ -73,6 +72,8 @@ export function registerValidateCommands(program: Command): void {
     .description('Write the generated Kubernetes JSON Schema used by validate (from the upstream OpenAPI in registry packages)')
     .option('--check', 'exit 1 if the committed schema differs from what the generator writes')
     .action(async (options: { check?: boolean }) => {
+      // loaded on demand: the generator pulls in the TypeScript compiler
+      const { schemaIsCurrent, writeSchema } = await import('./schema/write.ts');
       if (options.check) {
         if (!(await schemaIsCurrent())) throw new UserError(cliText.schemaDrift(schemaPath, schemaCommand));
         console.log(cliText.schemaUpToDate(schemaPath));

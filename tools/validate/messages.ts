@@ -49,6 +49,15 @@ export const schemaText = {
   yamlError: (message: string) => `error unmarshalling resource: ${message}`,
 };
 
+// Generator failures: the registry packages no longer have the shape the generator reads.
+export const generatorText = {
+  noAttributeTypeMap: (className: string) => `no attributeTypeMap in @kubernetes/client-node model ${className}`,
+  noInterface: (name: string, file: string) => `no interface ${name} in ${file}`,
+  unhandledType: (type: string) => `unhandled attribute type ${type}`,
+  noApiVersion: (path: string) => `no apiVersion literal for ${path} in kubernetes-models`,
+  benchSampleInvalid: 'bench sample is invalid',
+};
+
 // The API server's validation messages (apimachinery IsDNS1123Label, IsQualifiedName, ... and
 // pkg/apis/networking/validation), reproduced verbatim so a reader can search for them upstream.
 const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';

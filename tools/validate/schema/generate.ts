@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
+import { generatorText } from '../messages.ts';
+import { schemaCommand } from './path.ts';
 
 const require = createRequire(import.meta.url);
 const clientNodeModels = join(dirname(require.resolve('@kubernetes/client-node')), 'gen', 'models');
@@ -28,8 +30,6 @@ export const schemaRootKinds = [
   'batch/v1/CronJob',
 ];
 
-export const schemaFileName = 'kubernetes.schema.json';
-export const schemaCommand = 'npx telemetry-netpol schema';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -70,7 +70,7 @@ async function attributeTypeMap(className: string): Promise<Attribute[]> {
     { attributeTypeMap?: Attribute[] }
   >;
   const map = module[className]?.attributeTypeMap;
-  if (!map) throw new Error(`no attributeTypeMap in @kubernetes/client-node model ${className}`);
+  if (!map) throw new Error(generatorText.noAttributeTypeMap(className));
   return map;
 }
 
@@ -95,7 +95,7 @@ class EnumSource {
     const declaration = source?.statements.find(
       (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === `I${kind}`,
     );
-    if (!declaration) throw new Error(`no interface I${kind} in ${file}`);
+    if (!declaration) throw new Error(generatorText.noInterface(`I${kind}`, file));
     return this.checker.getTypeAtLocation(declaration.name);
   }
 
@@ -199,7 +199,7 @@ class SchemaBuilder {
       case 'any':
         return {}; // RawExtension and JSON: any value, as in the OpenAPI
       default:
-        if (!/^[A-Z]\w+$/.test(type)) throw new Error(`unhandled attribute type ${type}`);
+        if (!/^[A-Z]\w+$/.test(type)) throw new Error(generatorText.unhandledType(type));
         return { $ref: `#/definitions/${await this.define(type, modelType)}` };
     }
   }
@@ -220,7 +220,7 @@ export async function buildKubernetesSchema(): Promise<JsonSchema> {
   for (const root of roots) {
     const modelType = enums.rootType(root.file, root.kind);
     const apiVersion = enums.enumValues(enums.property(modelType, 'apiVersion'))?.[0];
-    if (!apiVersion) throw new Error(`no apiVersion literal for ${root.path} in kubernetes-models`);
+    if (!apiVersion) throw new Error(generatorText.noApiVersion(root.path));
     await builder.define(root.className, modelType, { apiVersion, kind: root.kind });
   }
   const sortedDefinitions = Object.fromEntries(

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { type FieldError, schemaText, supportedValues } from '../messages.ts';
-import { schemaPath } from './write.ts';
+import { schemaPath } from './path.ts';
 
 export type SchemaResult =
   | { status: 'valid' }

@@ -1,9 +1,9 @@
 // Writes the generated schema file, or checks that the committed one matches the generator.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { buildKubernetesSchema, schemaFileName, serializeSchema } from './generate.ts';
+import { buildKubernetesSchema, serializeSchema } from './generate.ts';
+import { schemaPath } from './path.ts';
 
-export const schemaPath = fileURLToPath(new URL(schemaFileName, import.meta.url));
+export { schemaPath } from './path.ts';
 
 export async function generatedSchemaText(): Promise<string> {
   return serializeSchema(await buildKubernetesSchema());
