@@ -77,6 +77,7 @@ const invalidCases: InvalidCase[] = [
   { rule: 'label key has at most one slash', mutate: (p) => (p.metadata.labels['a/b/c'] = 'x'), path: 'metadata.labels', message: 'a qualified name must consist of' },
   { rule: 'label value syntax in metadata.labels', mutate: (p) => (p.metadata.labels.team = 'two words'), path: 'metadata.labels', message: 'Invalid value: "two words": a valid label must be an empty string' },
   { rule: 'label value at most 63 characters', mutate: (p) => (p.metadata.labels.team = 'a'.repeat(64)), path: 'metadata.labels', message: 'must be no more than 63 characters' },
+  { rule: 'annotation key syntax', mutate: (p) => (p.metadata.annotations = { 'kyma-project.io/reason why': 'x' }), path: 'metadata.annotations', message: 'Invalid value: "kyma-project.io/reason why": name part must consist' },
   // API server: selectors
   { rule: 'label key syntax in matchLabels', mutate: (p) => (p.spec.podSelector.matchLabels['app/'] = 'x'), path: 'spec.podSelector.matchLabels', message: 'Invalid value: "app/": name part must be non-empty' },
   { rule: 'label value syntax in matchLabels', mutate: (p) => (ingressPeer(p).namespaceSelector.matchLabels['kubernetes.io/metadata.name'] = 'kyma system'), path: 'spec.ingress[0].from[0].namespaceSelector.matchLabels', message: 'Invalid value: "kyma system": a valid label' },
@@ -107,6 +108,7 @@ const invalidCases: InvalidCase[] = [
   { rule: 'cidr prefix in range', mutate: (p) => (p.spec.egress[0].to[1].ipBlock.cidr = '2001:db8::/129'), path: 'spec.egress[0].to[1].ipBlock.cidr', message: 'must be a valid CIDR value' },
   { rule: 'cidr canonical: no host bits (IPv4)', mutate: (p) => (ipBlock(p).cidr = '10.0.0.1/8'), path: 'spec.egress[0].to[0].ipBlock.cidr', message: 'Invalid value: "10.0.0.1/8": must not have bits set beyond the prefix length' },
   { rule: 'cidr canonical: no host bits (IPv6)', mutate: (p) => (p.spec.egress[0].to[1].ipBlock.cidr = '2001:db8::1/32'), path: 'spec.egress[0].to[1].ipBlock.cidr', message: 'must not have bits set beyond the prefix length' },
+  { rule: 'cidr canonical: IPv6 in RFC 5952 form', mutate: (p) => (p.spec.egress[0].to[1].ipBlock.cidr = '2001:DB8:0::/32'), path: 'spec.egress[0].to[1].ipBlock.cidr', message: 'Invalid value: "2001:DB8:0::/32": must be in canonical form ("2001:db8::/32")' },
   { rule: 'cidr without leading zeros', mutate: (p) => (ipBlock(p).cidr = '010.0.0.0/8'), path: 'spec.egress[0].to[0].ipBlock.cidr', message: 'must not have leading 0s in IP or prefix length' },
   { rule: 'cidr not an IPv4-mapped IPv6 address', mutate: (p) => (p.spec.egress[0].to[1].ipBlock.cidr = '::ffff:10.0.0.0/104'), path: 'spec.egress[0].to[1].ipBlock.cidr', message: 'must not have an IPv4-mapped IPv6 address' },
   { rule: 'except is a valid CIDR', mutate: (p) => (ipBlock(p).except = ['10.1.0.0']), path: 'spec.egress[0].to[0].ipBlock.except[0]', message: 'must be a valid CIDR value' },

@@ -1,5 +1,7 @@
 // CIDR parsing with the API server's strict rules (StrictIPCIDRValidation): dotted-decimal IPv4
 // without leading zeros, no IPv4-mapped IPv6, no zone, no bits set beyond the prefix length.
+// The issue also asks for canonical text (as the API's IsValidCIDR does for newer fields): IPv6 in
+// RFC 5952 form. An API server without StrictIPCIDRValidation accepts both, with a warning.
 import ipaddr from 'ipaddr.js';
 import { apiText } from './messages.ts';
 
@@ -41,7 +43,13 @@ export function parseCidr(value: string): CidrParse {
   if (leadingZeros) problems.push(apiText.cidrLeadingZeros);
   else if (address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress()) problems.push(apiText.cidrIPv4Mapped);
   else if (!sameAddress(networkAddress(cidr), address)) problems.push(apiText.cidrHostBits);
+  else if (value !== canonicalText(cidr)) problems.push(apiText.cidrCanonical(canonicalText(cidr)));
   return { cidr, problems };
+}
+
+function canonicalText({ address, prefix }: Cidr): string {
+  const ip = address instanceof ipaddr.IPv6 ? address.toRFC5952String() : address.toString();
+  return `${ip}/${prefix}`;
 }
 
 function networkAddress({ address, prefix }: Cidr): ipaddr.IPv4 | ipaddr.IPv6 {

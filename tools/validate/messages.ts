@@ -124,6 +124,7 @@ export const apiText = {
   cidrLeadingZeros: 'must not have leading 0s in IP or prefix length',
   cidrIPv4Mapped: 'must not have an IPv4-mapped IPv6 address',
   cidrHostBits: 'must not have bits set beyond the prefix length',
+  cidrCanonical: (canonical: string) => `must be in canonical form (${JSON.stringify(canonical)})`,
   exceptNotSubset: 'must be a strict subset of `cidr`',
   policyTypesTooMany: 'may not specify more than two policyTypes',
 };
