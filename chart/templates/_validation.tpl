@@ -7,6 +7,8 @@ Usage: {{ include "telemetry-netpol.cidr.hasHostBits" "10.0.0.0/16" }}
 {{- define "telemetry-netpol.cidr.hasHostBits" -}}
 {{- $address := first (splitList "/" .) -}}
 {{- $prefix := atoi (last (splitList "/" .)) -}}
+{{- /* 2^0 .. 2^32: the size of a block with n host bits */ -}}
+{{- $powersOfTwo := list 1 2 4 8 16 32 64 128 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576 2097152 4194304 8388608 16777216 33554432 67108864 134217728 268435456 536870912 1073741824 2147483648 4294967296 -}}
 {{- if contains ":" $address -}}
   {{- /* IPv6: expand "::" to zero groups, then check each 16-bit group against the prefix. */ -}}
   {{- $halves := splitList "::" $address -}}
@@ -19,27 +21,32 @@ Usage: {{ include "telemetry-netpol.cidr.hasHostBits" "10.0.0.0/16" }}
   {{- $groups = concat $groups $tail -}}
   {{- range $i, $group := $groups -}}
     {{- $networkBits := max 0 (min 16 (sub $prefix (mul $i 16))) -}}
-    {{- $blockSize := 1 -}}
-    {{- range until (int (sub 16 $networkBits)) }}{{ $blockSize = mul $blockSize 2 }}{{ end -}}
+    {{- $blockSize := index $powersOfTwo (int (sub 16 $networkBits)) -}}
     {{- if ne (mod (int64 (printf "0x%s" $group)) $blockSize) 0 }}true{{ end -}}
   {{- end -}}
 {{- else -}}
   {{- $value := 0 -}}
   {{- range splitList "." $address }}{{ $value = add (mul $value 256) (atoi .) }}{{ end -}}
-  {{- $blockSize := 1 -}}
-  {{- range until (int (sub 32 $prefix)) }}{{ $blockSize = mul $blockSize 2 }}{{ end -}}
+  {{- $blockSize := index $powersOfTwo (int (sub 32 $prefix)) -}}
   {{- if ne (mod $value $blockSize) 0 }}true{{ end -}}
 {{- end -}}
 {{- end }}
 {{/*
-telemetry-netpol.cidrErrors: one line per CIDR with host bits in a list, naming its full value path.
+telemetry-netpol.cidrError: a line naming the full value path when a CIDR has host bits.
+Usage: {{ include "telemetry-netpol.cidrError" (dict "path" "dns.cidrs[0]" "cidr" "10.0.0.1/24") }}
+*/}}
+{{- define "telemetry-netpol.cidrError" -}}
+{{- if include "telemetry-netpol.cidr.hasHostBits" .cidr }}
+{{ .path }}: '{{ .cidr }}' has host bits set; write the network address of the block (10.0.0.0/24, not 10.0.0.1/24; 2001:db8::/32, not 2001:db8::1/32)
+{{- end }}
+{{- end }}
+{{/*
+telemetry-netpol.cidrErrors: telemetry-netpol.cidrError for every CIDR of a list.
 Usage: {{ include "telemetry-netpol.cidrErrors" (dict "key" "dns.cidrs" "cidrs" .Values.dns.cidrs) }}
 */}}
 {{- define "telemetry-netpol.cidrErrors" -}}
 {{- range $i, $cidr := .cidrs }}
-{{- if include "telemetry-netpol.cidr.hasHostBits" $cidr }}
-{{ $.key }}[{{ $i }}]: '{{ $cidr }}' has host bits set; write the network address of the block (10.0.0.0/24, not 10.0.0.1/24; 2001:db8::/32, not 2001:db8::1/32)
-{{- end }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "%s[%d]" $.key $i) "cidr" $cidr) }}
 {{- end }}
 {{- end }}
 {{/*
@@ -91,82 +98,82 @@ backends.traces.cidrs: has no effect on port {{ $sharedPorts | join "," }} while
 {{- end }}
 {{- range $r, $rule := $values.components.manager.extraIngress }}
 {{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.manager.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.manager.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.manager.extraEgress }}
 {{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.manager.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.manager.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.selfMonitor.extraIngress }}
 {{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.selfMonitor.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.selfMonitor.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.selfMonitor.extraEgress }}
 {{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.selfMonitor.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.selfMonitor.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.fluentBit.extraIngress }}
 {{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.fluentBit.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.fluentBit.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.fluentBit.extraEgress }}
 {{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.fluentBit.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.fluentBit.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.logAgent.extraIngress }}
 {{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.logAgent.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.logAgent.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.logAgent.extraEgress }}
 {{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.logAgent.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.logAgent.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.metricAgent.extraIngress }}
 {{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.metricAgent.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.metricAgent.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.metricAgent.extraEgress }}
 {{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.metricAgent.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.metricAgent.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.logGateway.extraIngress }}
 {{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.logGateway.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.logGateway.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.logGateway.extraEgress }}
 {{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.logGateway.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.logGateway.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.metricGateway.extraIngress }}
 {{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.metricGateway.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.metricGateway.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.metricGateway.extraEgress }}
 {{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.metricGateway.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.metricGateway.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.traceGateway.extraIngress }}
 {{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.traceGateway.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.traceGateway.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- range $r, $rule := $values.components.traceGateway.extraEgress }}
 {{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" (printf "components.traceGateway.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidrs" (list .cidr)) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.traceGateway.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
 {{- end }}

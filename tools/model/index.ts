@@ -5,3 +5,5 @@ export * from './hardening.ts';
 export { policies, baselinePolicies, componentPolicies } from './policies.ts';
 export { valuesTree, defaultValues, leaves, mergeValues, type ValuesNode, type Leaf, type Group } from './values.ts';
 export { activeExceptions, conditionHolds, type Values } from './exceptions.ts';
+export { crossFieldViolations, type CrossFieldViolation } from './cross-field.ts';
+export { switches, permutationCount, permutationOverride, permutationLabels, permutationValues, type Switch } from './permutations.ts';

@@ -1,9 +1,14 @@
 // Commands that run whole pipelines: render, then validate and analyze, then report.
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
+import { writeFileSync } from 'node:fs';
+import { Presets, SingleBar } from 'cli-progress';
+import { permutationCount, switches } from '../model/index.ts';
 import { checkLandscape, landscapes } from './landscapes.ts';
+import { describeSpace, runPermutations } from './permutations.ts';
 
 export function registerReportCommands(program: Command): void {
+  registerPermutationCommand(program);
   program
     .command('landscapes')
     .description('lint (--strict) and render the defaults and every values/ file with Helm 3 and Helm 4, compare, and check each output')
@@ -19,5 +24,44 @@ export function registerReportCommands(program: Command): void {
       const failed = results.filter((r) => r.problems.length).length;
       console.log(`${results.length} landscapes, ${failed} failed, Helm 3 and Helm 4, ${((Date.now() - started) / 1000).toFixed(1)}s`);
       if (failed) throw new UserError(`${failed} landscape(s) failed`);
+    });
+}
+
+interface PermutationFlags { helm: string; report?: string; limit?: string; chart?: string; reproducers: string }
+
+export function registerPermutationCommand(program: Command): void {
+  program
+    .command('permutations')
+    .description('render every values permutation of the model with the real helm and check each output')
+    .option('--helm <version>', '3, 4 or both', '4')
+    .option('--report <file>', 'write a JSON report of every permutation')
+    .option('--limit <n>', 'check only the first n permutations')
+    .option('--chart <dir>', 'the chart to render (default: chart/)')
+    .option('--reproducers <dir>', 'where failing permutations are written as values files', 'reports/permutations')
+    .action(async (flags: PermutationFlags) => {
+      const helms = ({ '3': [3], '4': [4], both: [4, 3] } as const)[flags.helm as '3' | '4' | 'both'];
+      if (!helms) throw new UserError(`--helm: expected 3, 4 or both, got '${flags.helm}'`);
+      const limit = flags.limit === undefined ? undefined : Number(flags.limit);
+      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UserError(`--limit: expected a positive integer, got '${flags.limit}'`);
+      const total = Math.min(limit ?? Infinity, permutationCount());
+      console.log(`${permutationCount()} permutations (${switches.length} switches)${limit ? `, checking the first ${total}` : ''}:`);
+      for (const line of describeSpace()) console.log(`  ${line}`);
+      const bar = process.stderr.isTTY
+        ? new SingleBar({ format: 'rendering |{bar}| {value}/{total} {rate}/s ETA {eta}s', hideCursor: true }, Presets.shades_classic)
+        : null;
+      const started = Date.now();
+      bar?.start(total * helms.length, 0, { rate: 0 });
+      const report = await runPermutations({
+        helms: [...helms], limit, chart: flags.chart, reproducerDir: flags.reproducers,
+        onProgress: (done) => bar?.update(done, { rate: Math.round(done / ((Date.now() - started) / 1000)) }),
+      });
+      bar?.stop();
+      if (flags.report) writeFileSync(flags.report, JSON.stringify(report, null, 1));
+      const rate = Math.round((report.count * report.helm.length) / report.seconds);
+      console.log(`${report.count} permutations × helm ${report.helm.join(', ')}: ${report.count - report.failed} ok, ${report.failed} failed ` +
+        `(${report.rejected} rejected by the chart as the model predicts), ${report.seconds}s, ${rate} renders/s, ` +
+        `${report.distinctDocuments} distinct documents validated`);
+      for (const p of report.permutations.filter((r) => !r.ok).slice(0, 5)) console.log(`  FAIL ${JSON.stringify(p.values)}\n    ${p.errors.join('\n    ')}`);
+      if (report.failed) throw new UserError(`${report.failed} permutation(s) failed; reproducers: ${report.reproducers.join(', ')}`);
     });
 }

@@ -45,17 +45,26 @@ export function effectivePolicyTypes(policy: NetworkPolicy): Set<string> {
 }
 
 export function checkInvariants(policies: NetworkPolicy[], workloads: Workload[]): InvariantFinding[] {
+  return [...isolationFindings(policies, workloads), ...duplicateNameFindings(policies), ...policies.flatMap(ipFamilyTwinFindings)];
+}
+
+/** Every workload must be selected by a policy with Ingress and by one with Egress in effect. */
+export function isolationFindings(policies: NetworkPolicy[], workloads: Workload[]): InvariantFinding[] {
   const findings: InvariantFinding[] = [];
+  const types = policies.map(effectivePolicyTypes);
   for (const workload of workloads) {
+    const selecting = types.filter((_, i) => selectorMatches(policies[i].spec?.podSelector, workload.labels));
     for (const [direction, invariant] of [['Ingress', 'ingress-isolated'], ['Egress', 'egress-isolated']] as const) {
-      const isolated = policies.some(
-        (p) => effectivePolicyTypes(p).has(direction) && selectorMatches(p.spec?.podSelector, workload.labels),
-      );
-      if (!isolated) {
+      if (!selecting.some((t) => t.has(direction))) {
         findings.push({ invariant, workload: workload.name, message: invariantText.notSelected(workload.name, direction) });
       }
     }
   }
+  return findings;
+}
+
+export function duplicateNameFindings(policies: NetworkPolicy[]): InvariantFinding[] {
+  const findings: InvariantFinding[] = [];
   const seen = new Set<string>();
   for (const policy of policies) {
     const name = policy.metadata?.name ?? '';
@@ -65,19 +74,26 @@ export function checkInvariants(policies: NetworkPolicy[], workloads: Workload[]
       findings.push({ invariant: 'unique-name', policy: name, path: 'metadata.name', message: invariantText.duplicateName(namespace, name) });
     }
     seen.add(key);
-    for (const rule of rulesOf(policy)) {
-      const families = (rule.peers ?? []).map((peer) => (peer.ipBlock ? isAnyAddress(peer.ipBlock.cidr) : undefined));
-      families.forEach((family, i) => {
-        const twin = family === 'ipv4' ? 'ipv6' : 'ipv4';
-        if (!family || families.includes(twin)) return;
-        findings.push({
-          invariant: 'ip-family-twin',
-          policy: name,
-          path: `${rule.path}.${rule.peersField}[${i}].ipBlock.cidr`,
-          message: invariantText.missingTwin(family === 'ipv4' ? '0.0.0.0/0' : '::/0', family === 'ipv4' ? '::/0' : '0.0.0.0/0'),
-        });
+  }
+  return findings;
+}
+
+/** A peer list holding 0.0.0.0/0 must hold ::/0 too, and the other way round. Depends on one policy only. */
+export function ipFamilyTwinFindings(policy: NetworkPolicy): InvariantFinding[] {
+  const findings: InvariantFinding[] = [];
+  const name = policy.metadata?.name ?? '';
+  for (const rule of rulesOf(policy)) {
+    const families = (rule.peers ?? []).map((peer) => (peer.ipBlock ? isAnyAddress(peer.ipBlock.cidr) : undefined));
+    families.forEach((family, i) => {
+      const twin = family === 'ipv4' ? 'ipv6' : 'ipv4';
+      if (!family || families.includes(twin)) return;
+      findings.push({
+        invariant: 'ip-family-twin',
+        policy: name,
+        path: `${rule.path}.${rule.peersField}[${i}].ipBlock.cidr`,
+        message: invariantText.missingTwin(family === 'ipv4' ? '0.0.0.0/0' : '::/0', family === 'ipv4' ? '::/0' : '0.0.0.0/0'),
       });
-    }
+    });
   }
   return findings;
 }

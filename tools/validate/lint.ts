@@ -89,7 +89,11 @@ const excuses = (exception: HardeningException, violation: HardeningViolation) =
   exception.policy === violation.policy && exception.direction === violation.direction && exception.rule === violation.rule;
 
 export function lintHardening(policies: NetworkPolicy[], exceptions: HardeningException[]): HardeningReport {
-  const violations = policies.flatMap(hardeningViolations);
+  return excuseViolations(policies.flatMap(hardeningViolations), exceptions);
+}
+
+/** Matches violations (found once per policy, perhaps cached) against the exceptions in force. */
+export function excuseViolations(violations: HardeningViolation[], exceptions: HardeningException[]): HardeningReport {
   const uses = new Map<HardeningException, HardeningViolation[]>();
   const unexcused: HardeningViolation[] = [];
   for (const violation of violations) {

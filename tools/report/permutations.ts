@@ -1,0 +1,141 @@
+// Renders every values permutation with the real helm (batched through the harness chart, one helm process
+// per core) and checks each output: helm's verdict against the model's cross-field rules, then schema,
+// API-server rules, hardening lint and invariants; Helm 3 and Helm 4 must render the same policies.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import {
+  crossFieldViolations, permutationCount, permutationLabels, permutationOverride, permutationValues, switches,
+  type Values,
+} from '../model/index.ts';
+import { chartDir } from '../paths.ts';
+import { buildHarnessChart, renderBatch, type HarnessRender } from '../render/harness.ts';
+import { resolveHelm, type HelmMajor } from '../render/helm.ts';
+import { releaseName, defaultNamespace } from '../render/render.ts';
+import { RenderedChecker } from './checker.ts';
+
+export interface PermutationOptions {
+  helms: HelmMajor[];
+  /** check only the first N permutations */
+  limit?: number;
+  chart?: string;
+  batchSize?: number;
+  concurrency?: number;
+  /** where failing permutations are written as values files */
+  reproducerDir: string;
+  onProgress?: (done: number, total: number) => void;
+  /** extra check of a rendered permutation (the flow contract); returns problems */
+  extraCheck?: (index: number, manifests: string) => string[];
+}
+
+export interface PermutationResult {
+  values: Record<string, unknown>;
+  ok: boolean;
+  errors: string[];
+}
+
+export interface PermutationReport {
+  helm: string[];
+  count: number;
+  failed: number;
+  rejected: number;
+  seconds: number;
+  distinctDocuments: number;
+  reproducers: string[];
+  permutations: PermutationResult[];
+}
+
+export const normalizeKeyPaths = (message: string) => message.replace(/\//g, '.').replace(/\[(\d+)\]/g, '.$1');
+
+/** Helm's verdict for one permutation against what the model predicts. */
+function verdictProblems(values: Values, render: HarnessRender): string[] {
+  const predicted = crossFieldViolations(values);
+  if (render.rejected) {
+    if (!predicted.length) return [`the chart rejects values the model accepts: ${render.rejected}`];
+    const message = normalizeKeyPaths(render.rejected);
+    return predicted.filter((p) => !message.includes(p.key)).map((p) => `the rejection does not name ${p.key}: ${render.rejected}`);
+  }
+  return predicted.map((p) => `the chart accepts values that break ${p.rule} (${p.key})`);
+}
+
+export async function runPermutations(opts: PermutationOptions): Promise<PermutationReport> {
+  const started = performance.now();
+  const total = Math.min(opts.limit ?? Infinity, permutationCount());
+  const batchSize = opts.batchSize ?? 500;
+  const concurrency = opts.concurrency ?? 2;
+  const checker = new RenderedChecker();
+  const errors: string[][] = Array.from({ length: total }, () => []);
+  const rejected = new Set<number>();
+  const firstRender = new Map<number, string>();
+  const helmVersions: string[] = [];
+  const harness = buildHarnessChart(opts.chart ?? chartDir);
+  let done = 0;
+
+  for (const major of opts.helms) {
+    const helm = await resolveHelm(major);
+    helmVersions.push(helm.version);
+    let next = 0;
+    const worker = async () => {
+      while (next < total) {
+        const start = next;
+        next = Math.min(total, next + batchSize);
+        const indexes = Array.from({ length: next - start }, (_, i) => start + i);
+        const values = indexes.map((i) => permutationValues(i));
+        const renders = await renderBatch(helm, harness, values);
+        for (const [offset, render] of renders.entries()) {
+          const index = start + offset;
+          const own = verdictProblems(values[offset], render);
+          if (render.rejected) rejected.add(index);
+          else {
+            own.push(...checker.check(render.manifests, values[offset]).problems);
+            own.push(...(opts.extraCheck?.(index, render.manifests) ?? []));
+          }
+          const digest = createHash('sha1').update(render.rejected ?? render.manifests).digest('hex');
+          const seen = firstRender.get(index);
+          if (seen === undefined) firstRender.set(index, digest);
+          else if (seen !== digest) own.push(`${helm.version} renders differently from ${helmVersions[0]}`);
+          errors[index].push(...own.map((e) => `helm ${helm.version}: ${e}`));
+        }
+        done += renders.length;
+        opts.onProgress?.(done, total * opts.helms.length);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  const permutations = errors.map((e, index) => ({ values: permutationOverride(index), ok: e.length === 0, errors: e }));
+  const reproducers = writeReproducers(permutations, opts.reproducerDir, opts.chart ?? chartDir);
+  return {
+    helm: helmVersions,
+    count: total,
+    failed: permutations.filter((p) => !p.ok).length,
+    rejected: rejected.size,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+    distinctDocuments: checker.distinctDocuments,
+    reproducers,
+    permutations,
+  };
+}
+
+/** One values file per failing permutation (the first 50), reproducible with plain `helm template`. */
+function writeReproducers(results: PermutationResult[], dir: string, chart: string): string[] {
+  const failing = results.map((r, index) => ({ ...r, index })).filter((r) => !r.ok).slice(0, 50);
+  if (!failing.length) return [];
+  mkdirSync(dir, { recursive: true });
+  return failing.map(({ index, values, errors }) => {
+    const file = join(dir, `permutation-${index}.yaml`);
+    const labels = Object.entries(permutationLabels(index)).map(([k, v]) => `${k}=${v}`).join(', ');
+    writeFileSync(file, [
+      `# Permutation ${index}: ${labels}`,
+      `# Reproduce: helm template ${releaseName} ${chart} --namespace ${defaultNamespace} --values ${file}`,
+      ...errors.map((e) => `# ${e.replace(/\n/g, ' ')}`),
+      dump(values, { lineWidth: -1 }),
+    ].join('\n'));
+    return file;
+  });
+}
+
+export function describeSpace(): string[] {
+  return switches.map((s) => `${s.key}: ${s.domain.map((d) => d.label).join(' | ')} (${s.domain.length})`);
+}
