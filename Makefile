@@ -21,11 +21,17 @@ check-generated: node_modules/.package-lock.json ## fail when a committed genera
 .PHONY: verify
 verify: node_modules/.package-lock.json check-generated ## the main job: lint, render and verify the defaults, every landscape and every permutation
 	$(CLI) landscapes
+	$(CLI) permutations --helm 4 --report reports/permutations-helm4.json
+	$(CLI) permutations --helm 3 --report reports/permutations-helm3.json
 
 .PHONY: test
 test: node_modules/.package-lock.json ## type-check, then run the unit and integration tests
 	npx --no-install tsc --noEmit -p .
 	npx --no-install tap
+
+.PHONY: bench
+bench: node_modules/.package-lock.json ## measure the permutation pipeline against one helm process per permutation (medians, ratio)
+	$(CLI) bench
 
 .PHONY: goldens
 goldens: node_modules/.package-lock.json ## rewrite the golden renders after an intended change (review the diff)

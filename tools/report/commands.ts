@@ -6,9 +6,11 @@ import { Presets, SingleBar } from 'cli-progress';
 import { permutationCount, switches } from '../model/index.ts';
 import { checkLandscape, landscapes } from './landscapes.ts';
 import { describeSpace, runPermutations } from './permutations.ts';
+import { runBench } from './bench.ts';
 
 export function registerReportCommands(program: Command): void {
   registerPermutationCommand(program);
+  registerBenchCommand(program);
   program
     .command('landscapes')
     .description('lint (--strict) and render the defaults and every values/ file with Helm 3 and Helm 4, compare, and check each output')
@@ -35,7 +37,7 @@ export function registerPermutationCommand(program: Command): void {
     .description('render every values permutation of the model with the real helm and check each output')
     .option('--helm <version>', '3, 4 or both', '4')
     .option('--report <file>', 'write a JSON report of every permutation')
-    .option('--limit <n>', 'check only the first n permutations')
+    .option('--limit <n>', 'check a sample of n permutations spread over the space')
     .option('--chart <dir>', 'the chart to render (default: chart/)')
     .option('--reproducers <dir>', 'where failing permutations are written as values files', 'reports/permutations')
     .action(async (flags: PermutationFlags) => {
@@ -44,7 +46,7 @@ export function registerPermutationCommand(program: Command): void {
       const limit = flags.limit === undefined ? undefined : Number(flags.limit);
       if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UserError(`--limit: expected a positive integer, got '${flags.limit}'`);
       const total = Math.min(limit ?? Infinity, permutationCount());
-      console.log(`${permutationCount()} permutations (${switches.length} switches)${limit ? `, checking the first ${total}` : ''}:`);
+      console.log(`${permutationCount()} permutations (${switches.length} switches)${limit ? `, checking a sample of ${total}` : ''}:`);
       for (const line of describeSpace()) console.log(`  ${line}`);
       const bar = process.stderr.isTTY
         ? new SingleBar({ format: 'rendering |{bar}| {value}/{total} {rate}/s ETA {eta}s', hideCursor: true }, Presets.shades_classic)
@@ -63,5 +65,17 @@ export function registerPermutationCommand(program: Command): void {
         `${report.distinctDocuments} distinct documents validated`);
       for (const p of report.permutations.filter((r) => !r.ok).slice(0, 5)) console.log(`  FAIL ${JSON.stringify(p.values)}\n    ${p.errors.join('\n    ')}`);
       if (report.failed) throw new UserError(`${report.failed} permutation(s) failed; reproducers: ${report.reproducers.join(', ')}`);
+    });
+}
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('measure the permutation pipeline against one helm process per permutation, side by side')
+    .option('--rounds <n>', 'rounds; medians are reported', '3')
+    .option('--naive <n>', 'permutations per naive round', '60')
+    .option('--samples <n>', 'permutations per round of ours', '4000')
+    .action(async (flags: { rounds: string; naive: string; samples: string }) => {
+      await runBench({ rounds: Number(flags.rounds), naiveSamples: Number(flags.naive), pipelineSamples: Number(flags.samples) }, console.log);
     });
 }

@@ -17,7 +17,7 @@ import { RenderedChecker } from './checker.ts';
 
 export interface PermutationOptions {
   helms: HelmMajor[];
-  /** check only the first N permutations */
+  /** check a sample of N permutations spread evenly over the space */
   limit?: number;
   chart?: string;
   batchSize?: number;
@@ -30,6 +30,7 @@ export interface PermutationOptions {
 }
 
 export interface PermutationResult {
+  index: number;
   values: Record<string, unknown>;
   ok: boolean;
   errors: string[];
@@ -44,6 +45,12 @@ export interface PermutationReport {
   distinctDocuments: number;
   reproducers: string[];
   permutations: PermutationResult[];
+}
+
+/** All indexes, or `n` of them spread evenly over the space so that every switch varies. */
+export function sampleIndexes(n: number): number[] {
+  const count = permutationCount();
+  return n >= count ? Array.from({ length: count }, (_, i) => i) : Array.from({ length: n }, (_, i) => Math.floor((i * count) / n));
 }
 
 export const normalizeKeyPaths = (message: string) => message.replace(/\//g, '.').replace(/\[(\d+)\]/g, '.$1');
@@ -61,7 +68,8 @@ function verdictProblems(values: Values, render: HarnessRender): string[] {
 
 export async function runPermutations(opts: PermutationOptions): Promise<PermutationReport> {
   const started = performance.now();
-  const total = Math.min(opts.limit ?? Infinity, permutationCount());
+  const indexes = sampleIndexes(Math.min(opts.limit ?? Infinity, permutationCount()));
+  const total = indexes.length;
   const batchSize = opts.batchSize ?? 500;
   const concurrency = opts.concurrency ?? 2;
   const checker = new RenderedChecker();
@@ -80,11 +88,11 @@ export async function runPermutations(opts: PermutationOptions): Promise<Permuta
       while (next < total) {
         const start = next;
         next = Math.min(total, next + batchSize);
-        const indexes = Array.from({ length: next - start }, (_, i) => start + i);
-        const values = indexes.map((i) => permutationValues(i));
+        const values = indexes.slice(start, next).map((i) => permutationValues(i));
         const renders = await renderBatch(helm, harness, values);
         for (const [offset, render] of renders.entries()) {
-          const index = start + offset;
+          const position = start + offset;
+          const index = indexes[position];
           const own = verdictProblems(values[offset], render);
           if (render.rejected) rejected.add(index);
           else {
@@ -95,7 +103,7 @@ export async function runPermutations(opts: PermutationOptions): Promise<Permuta
           const seen = firstRender.get(index);
           if (seen === undefined) firstRender.set(index, digest);
           else if (seen !== digest) own.push(`${helm.version} renders differently from ${helmVersions[0]}`);
-          errors[index].push(...own.map((e) => `helm ${helm.version}: ${e}`));
+          errors[position].push(...own.map((e) => `helm ${helm.version}: ${e}`));
         }
         done += renders.length;
         opts.onProgress?.(done, total * opts.helms.length);
@@ -104,7 +112,10 @@ export async function runPermutations(opts: PermutationOptions): Promise<Permuta
     await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
-  const permutations = errors.map((e, index) => ({ values: permutationOverride(index), ok: e.length === 0, errors: e }));
+  const permutations = errors.map((e, position) => {
+    const index = indexes[position];
+    return { index, values: permutationOverride(index), ok: e.length === 0, errors: e };
+  });
   const reproducers = writeReproducers(permutations, opts.reproducerDir, opts.chart ?? chartDir);
   return {
     helm: helmVersions,
@@ -120,7 +131,7 @@ export async function runPermutations(opts: PermutationOptions): Promise<Permuta
 
 /** One values file per failing permutation (the first 50), reproducible with plain `helm template`. */
 function writeReproducers(results: PermutationResult[], dir: string, chart: string): string[] {
-  const failing = results.map((r, index) => ({ ...r, index })).filter((r) => !r.ok).slice(0, 50);
+  const failing = results.filter((r) => !r.ok).slice(0, 50);
   if (!failing.length) return [];
   mkdirSync(dir, { recursive: true });
   return failing.map(({ index, values, errors }) => {
