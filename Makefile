@@ -13,10 +13,12 @@ help: ## list the targets
 .PHONY: generate
 generate: node_modules/.package-lock.json ## write the chart templates, values, schema and docs from the model
 	$(CLI) generate
+	$(CLI) matrix --readme
 
 .PHONY: check-generated
 check-generated: node_modules/.package-lock.json ## fail when a committed generated file differs from the generator
 	$(CLI) generate --check
+	$(CLI) matrix --readme --check
 
 .PHONY: verify
 verify: node_modules/.package-lock.json check-generated ## the main job: lint, render and verify the defaults, every landscape and every permutation

@@ -7,6 +7,7 @@ import { registerGenerateCommands } from './generate/commands.ts';
 import { registerAnalyzeCommands } from './analyze/commands.ts';
 import { registerValidateCommands } from './validate/commands.ts';
 import { registerReportCommands } from './report/commands.ts';
+import { registerReviewCommands } from './review/commands.ts';
 
 const program = new Command('telemetry-netpol')
   .description('Generate, render, validate and analyze the Telemetry module network policies')
@@ -17,6 +18,7 @@ registerGenerateCommands(program);
 registerAnalyzeCommands(program);
 registerValidateCommands(program);
 registerReportCommands(program);
+registerReviewCommands(program);
 
 try {
   await program.parseAsync(process.argv);

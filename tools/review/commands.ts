@@ -1,0 +1,89 @@
+// CLI: `telemetry-netpol explain`, `diff` and `matrix`, the tools for people reviewing a change.
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { UserError } from '../errors.ts';
+import { countChanges, diffRef, diffValues, formatChanges } from './diff.ts';
+import { explainText, parsePortArg } from './explain.ts';
+import { buildMatrix, matrixMarkdown, matrixSvg, matrixTitle, readmeCommand, readmeDrift, writeReadme } from './matrix.ts';
+import { messages } from './messages.ts';
+import { findPeer, fullValues, reviewValues } from './session.ts';
+import { buildTopology, describeAliases } from './topology.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function aliasHelp(): string {
+  return [
+    '',
+    'PEER: namespace/name of a pod of the reference topology, an IP address, or an alias (shown for the defaults;',
+    'the RMA, customer and backend peers move to the namespaces and CIDRs the values files name):',
+    describeAliases(buildTopology([fullValues([])])),
+  ].join('\n');
+}
+
+export function registerReviewCommands(program: Command): void {
+  program
+    .command('explain')
+    .description('whether one port is allowed between two peers, and the policies and rules that decide it in each direction')
+    .option('-f, --values <file>', 'a values file (repeatable, applied in order; none: the defaults)', collect, [])
+    .requiredOption('--from <peer>', 'the source PEER')
+    .requiredOption('--to <peer>', 'the destination PEER')
+    .requiredOption('--port <port>', 'PORT or PORT/PROTOCOL, e.g. 8888/TCP, 53/UDP')
+    .addHelpText('after', aliasHelp)
+    .action(async (flags: { values: string[]; from: string; to: string; port: string }) => {
+      const port = parsePortArg(flags.port);
+      const review = await reviewValues(flags.values);
+      const { text } = explainText(review, findPeer(review, flags.from), findPeer(review, flags.to), port);
+      process.stdout.write(text);
+    });
+
+  const f2 = new Option('--f2 <file>', 'values file of the second render (repeatable); `-f2` works too').argParser(collect).default([]);
+  f2.short = '-f2'; // commander takes only one-letter short flags; the brief's `-f2` is matched exactly
+  f2.flags = '-f2, --f2 <file>';
+  program
+    .command('diff')
+    .description('flows added (+) and removed (-) between two values files, or between the chart at a git ref and the working tree')
+    .option('-f, --values <file>', 'values file of the first render (repeatable); with --ref: of both renders', collect, [])
+    .addOption(f2)
+    .option('--ref <ref>', 'compare the chart at this git ref (e.g. HEAD~1) with the working tree, same values')
+    .option('--exit-code', 'exit 1 when there are differences')
+    .action(async (flags: { values: string[]; f2: string[]; ref?: string; exitCode?: boolean }) => {
+      if (flags.ref !== undefined && flags.f2.length) throw new UserError(messages.diffBothModes());
+      if (flags.ref === undefined && !flags.f2.length) throw new UserError(messages.diffNeedsTwo());
+      const changes = flags.ref !== undefined ? await diffRef(flags.ref, flags.values) : await diffValues(flags.values, flags.f2);
+      const names = (files: string[]) => files.join(', ') || 'the defaults';
+      const [before, after] = flags.ref !== undefined
+        ? [`chart at ${flags.ref}`, 'working tree']
+        : [names(flags.values), names(flags.f2)];
+      process.stdout.write(formatChanges(changes));
+      const { added, removed } = countChanges(changes);
+      console.log(messages.diffSummary(added, removed, before, after));
+      if (flags.exitCode && changes.length) process.exitCode = 1;
+    });
+
+  program
+    .command('matrix')
+    .description('the module connectivity in the reference topology: a Markdown table (md) or a diagram of the flows (svg)')
+    .option('-f, --values <file>', 'a values file (repeatable, applied in order; none: the defaults)', collect, [])
+    .option('--format <format>', 'md or svg', 'md')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--readme', `write the defaults' table into chart/README.md and the diagram to chart/connectivity.svg`)
+    .option('--check', 'with --readme: write nothing; exit 1 when either file is out of date')
+    .action(async (flags: { values: string[]; format: string; out?: string; readme?: boolean; check?: boolean }) => {
+      if (flags.readme) {
+        if (flags.values.length || flags.out || flags.format !== 'md') throw new UserError(messages.readmeOptions());
+        if (flags.check) {
+          const drift = await readmeDrift();
+          if (drift.length) throw new UserError(messages.matrixDrift(drift, readmeCommand));
+          console.log(messages.matrixUpToDate());
+          return;
+        }
+        console.log(messages.wrote(await writeReadme()));
+        return;
+      }
+      if (flags.format !== 'md' && flags.format !== 'svg') throw new UserError(messages.unknownMatrixFormat(flags.format));
+      const matrix = buildMatrix(await reviewValues(flags.values));
+      const text = flags.format === 'md' ? matrixMarkdown(matrix) : await matrixSvg(matrix, matrixTitle(flags.values));
+      if (flags.out) writeFileSync(flags.out, text);
+      else process.stdout.write(text);
+    });
+}
