@@ -12,7 +12,7 @@ function members(list: readonly Interval<number>[]): Set<number> {
   for (const [s, e] of list) for (let i = s; i < e; i++) set.add(i);
   return set;
 }
-function fromMembers(set: Set<number>): Interval<number>[] {
+function fromMembers(set: Set<number>): readonly Interval<number>[] {
   return normalize([...set].map((v): Interval<number> => [v, v + 1]));
 }
 function isCanonical(list: readonly Interval<number>[]): boolean {
