@@ -41,4 +41,4 @@ export { FORMATS, FORMAT_NAMES, type FormatName } from './format/index.ts';
 
 // Value types.
 export { ConnectionSet, PROTOCOLS, type Protocol } from './connection-set.ts';
-export { formatRange, parseCidr, parseAddress, type IpRange, type Family } from './ip.ts';
+export { formatAddress, formatRange, parseCidr, parseAddress, type IpRange, type Family } from './ip.ts';
