@@ -8,6 +8,7 @@ import { registerAnalyzeCommands } from './analyze/commands.ts';
 import { registerValidateCommands } from './validate/commands.ts';
 import { registerReportCommands } from './report/commands.ts';
 import { registerReviewCommands } from './review/commands.ts';
+import { registerCheckCommand } from './report/contract/command.ts';
 
 const program = new Command('telemetry-netpol')
   .description('Generate, render, validate and analyze the Telemetry module network policies')
@@ -19,6 +20,7 @@ registerAnalyzeCommands(program);
 registerValidateCommands(program);
 registerReportCommands(program);
 registerReviewCommands(program);
+registerCheckCommand(program);
 
 try {
   await program.parseAsync(process.argv);
