@@ -69,6 +69,7 @@ export function registerReviewCommands(program: Command): void {
     .option('--readme', `write the defaults' table into chart/README.md and the diagram to chart/connectivity.svg`)
     .option('--check', 'with --readme: write nothing; exit 1 when either file is out of date')
     .action(async (flags: { values: string[]; format: string; out?: string; readme?: boolean; check?: boolean }) => {
+      if (flags.check && !flags.readme) throw new UserError(messages.checkNeedsReadme());
       if (flags.readme) {
         if (flags.values.length || flags.out || flags.format !== 'md') throw new UserError(messages.readmeOptions());
         if (flags.check) {

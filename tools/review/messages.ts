@@ -11,6 +11,7 @@ export const messages = {
   badRef: (ref: string, detail: string) => `cannot read the chart at git ref "${ref}": ${detail}`,
   unknownMatrixFormat: (format: string) => `--format "${format}": use md or svg`,
   readmeMarkers: (path: string, begin: string, end: string) => `${path} must hold the markers "${begin}" and "${end}"`,
+  checkNeedsReadme: () => '--check goes with --readme: `matrix --readme --check`',
   readmeOptions: () => '--readme writes chart/README.md and chart/connectivity.svg from the defaults; it takes no -f, --format or --out',
   matrixDrift: (paths: readonly string[], fix: string) =>
     `the generated connectivity matrix is out of date: ${paths.join(', ')}\nrun \`${fix}\` and commit the result`,
