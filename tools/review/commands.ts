@@ -36,7 +36,7 @@ export function registerReviewCommands(program: Command): void {
       process.stdout.write(text);
     });
 
-  const f2 = new Option('--f2 <file>', 'values file of the second render (repeatable); `-f2` works too').argParser(collect).default([]);
+  const f2 = new Option('--f2 <file>', 'values file of the second render (repeatable)').argParser(collect).default([]);
   f2.short = '-f2'; // commander takes only one-letter short flags; the brief's `-f2` is matched exactly
   f2.flags = '-f2, --f2 <file>';
   program

@@ -3,7 +3,7 @@
 // backends), the cluster DNS pods and the external addresses the module talks to. Built from the full
 // values, so that the peers sit where the landscape says they are (RMA namespace, backend CIDRs, ...).
 import type { Manifest } from '../analyze/index.ts';
-import { parseCidr } from '../analyze/index.ts';
+import { parseAddress, parseCidr } from '../analyze/index.ts';
 import { formatAddress } from '../analyze/ip.ts';
 import { defaultNamespace } from '../render/render.ts';
 import { componentKeys, istioMetricsPort, podLabels, workloads, type Signal, type Values } from '../model/index.ts';
@@ -60,6 +60,15 @@ export function addressIn(cidrs: readonly string[], offset: number, fallback: st
   if (!range) return fallback;
   const candidate = range.first + BigInt(offset);
   return formatAddress(range.family, candidate <= range.last ? candidate : range.first);
+}
+
+/** Whether `address` lies in one of the CIDRs. */
+export function inCidrs(cidrs: readonly string[], address: string): boolean {
+  const a = parseAddress(address);
+  return a !== undefined && cidrs.some((c) => {
+    const r = parseCidr(c);
+    return r !== undefined && r.family === a.family && r.first <= a.value && a.value <= r.last;
+  });
 }
 
 /** The workload name without the `telemetry-` prefix: `log-agent`, `self-monitor`, `manager`. */
@@ -153,8 +162,16 @@ export function buildTopology(valuesList: readonly Values[]): Topology {
 
   const first = valuesList[0];
   addAddress('node-local-dns', 'node-local-dns on the host network', defaultAddresses.nodeLocalDns, { source: false, destination: true });
+  if (first.dns.cidrs.length && !inCidrs(first.dns.cidrs, defaultAddresses.nodeLocalDns)) {
+    addAddress('dns-address', 'a DNS address of dns.cidrs (e.g. the DNS Service)', addressIn(first.dns.cidrs, 0, defaultAddresses.nodeLocalDns), { source: false, destination: true });
+  }
   const apiServer = addressIn(first.apiServer.cidrs, 0, defaultAddresses.apiServer);
-  addAddress('api-server', 'a Kubernetes API server endpoint (also the webhook caller)', apiServer, both);
+  const webhooks = first.apiServer.webhookSourceCidrs;
+  const callsWebhooks = webhooks.length === 0 || inCidrs(webhooks, apiServer);
+  addAddress('api-server', `a Kubernetes API server endpoint${callsWebhooks ? ' (also the webhook caller)' : ''}`, apiServer, both);
+  if (!callsWebhooks) {
+    addAddress('webhook-caller', 'where the API server calls webhooks from (apiServer.webhookSourceCidrs)', addressIn(webhooks, 10, apiServer), { source: true, destination: false });
+  }
   addAddress('kubelet', 'a node, where the kubelet serves metrics', addressIn(first.nodes.cidrs, 10, defaultAddresses.node), { source: false, destination: true });
   for (const signal of signals) {
     addAddress(`backend-${signal}`, `a ${signal} backend outside the cluster`, addressIn(first.backends[signal].cidrs, 10, defaultAddresses.backends[signal]),
@@ -172,5 +189,6 @@ export function buildTopology(valuesList: readonly Values[]): Topology {
 /** `--help` text: every alias and what it stands for. */
 export function describeAliases(topology: Topology): string {
   const width = Math.max(...topology.peers.map((p) => p.alias.length));
-  return topology.peers.map((p) => `  ${p.alias.padEnd(width)}  ${p.ref}  ${p.title}`).join('\n');
+  const refWidth = Math.max(...topology.peers.map((p) => p.ref.length));
+  return topology.peers.map((p) => `  ${p.alias.padEnd(width)}  ${p.ref.padEnd(refWidth)}  ${p.title}`).join('\n');
 }
