@@ -37,16 +37,26 @@ interface Prepared {
   base: Cluster;
 }
 
+const portsMemo = new Map<string, ConnectionSet>();
+
+/** The connections a flow names toward `dst` (memoized: the same few port lists recur everywhere). */
 function portsOf(flow: FlowSpec, dst: ContractPeer, values: object): ConnectionSet {
-  const protocols = flow.protocols ?? ['TCP'];
-  const of = (ports: number[]) => ports.reduce((set, port) => protocols.reduce((s, p) => s.union(ConnectionSet.of(p, port)), set), ConnectionSet.NONE);
   if (flow.ports === 'any') return ConnectionSet.ALL;
-  if (flow.ports === 'declared') {
-    return (dst.ports ?? []).reduce((s, p) => s.union(ConnectionSet.of(p.protocol as Protocol, p.port)), ConnectionSet.NONE);
+  const protocols = flow.protocols ?? ['TCP'];
+  let ports: { port: number; protocol: string }[];
+  if (flow.ports === 'declared') ports = dst.ports ?? [];
+  else {
+    const listed = Array.isArray(flow.ports) ? flow.ports : listAt(values, flow.ports.values).map(Number);
+    if (listed.length === 0) return ConnectionSet.ALL;
+    ports = listed.flatMap((port) => protocols.map((protocol) => ({ port, protocol })));
   }
-  if (Array.isArray(flow.ports)) return of(flow.ports);
-  const listed = listAt(values, flow.ports.values).map(Number);
-  return listed.length ? of(listed) : ConnectionSet.ALL;
+  const key = ports.map((p) => `${p.protocol}${p.port}`).join(' ');
+  let set = portsMemo.get(key);
+  if (!set) {
+    set = ports.reduce((s, p) => s.union(ConnectionSet.of(p.protocol as Protocol, p.port)), ConnectionSet.NONE);
+    portsMemo.set(key, set);
+  }
+  return set;
 }
 
 /** The (protocol, port) pairs a required or forbidden flow is tested on; undefined: the whole set. */
@@ -254,6 +264,28 @@ export function evaluateContract(manifests: string, values: object, dir?: string
     pairs: prepared.pairs.kubernetes.length + prepared.pairs.calico.length,
   };
   return { failures, stats };
+}
+
+export interface FlowVerdict { src: string; dst: string; protocol: Protocol; port: number; reading: Reading; allowed: boolean }
+
+/** How each tested connection of a required or forbidden flow fares (empty when the flow is not in force). */
+export function contractVerdicts(manifests: string, values: object, flowId: string, dir?: string): FlowVerdict[] {
+  const prepared = preparedFor(loadContract(dir), values);
+  const cluster = clusterOf(prepared.base, policiesOf(manifests));
+  const podOf = new Map(cluster.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const verdicts: FlowVerdict[] = [];
+  for (const { check: { flow, src, dst, tests }, readings } of prepared.checks) {
+    if (flow.id !== flowId) continue;
+    for (const reading of readings) {
+      const evaluator = evaluatorFor(cluster, { ipBlockMatchesPods: reading === 'calico' });
+      const end = (p: ContractPeer): Endpoint => (p.kind === 'pod' ? evaluator.podEndpoint(podOf.get(p.display)!) : { addresses: p.ips });
+      const set = evaluator.connections(end(src), end(dst));
+      for (const [protocol, port] of tests ?? [representative(set.isEmpty() ? ConnectionSet.ALL : set)]) {
+        verdicts.push({ src: src.display, dst: dst.display, protocol, port, reading, allowed: set.allows(protocol, port) });
+      }
+    }
+  }
+  return verdicts;
 }
 
 // ---------------------------------------------------------------- caches

@@ -1,0 +1,70 @@
+// The contract's cost per permutation, for `make bench` and for tuning: renders a spread of permutations
+// with the harness (one helm process per batch), then times checkContract on each rendered output, cold
+// (nothing cached for these values) and warm (the same output again, as Helm 3 after Helm 4).
+// The model is used here only to enumerate permutations; the contract itself never reads it.
+import { permutationCount, permutationValues } from '../../model/index.ts';
+import { buildHarnessChart, renderBatch } from '../../render/harness.ts';
+import { resolveHelm } from '../../render/helm.ts';
+import { checkContract } from './evaluate.ts';
+
+export interface ContractBenchmark {
+  permutations: number;
+  rejected: number;
+  failed: { index: number; failures: string[] }[];
+  /** wall-clock ms per permutation, cold and cached */
+  coldMs: number;
+  warmMs: number;
+  /** CPU ms per permutation, cold (this process, user + system) */
+  coldCpuMs: number;
+  renderSeconds: number;
+}
+
+/** Checks `count` permutations spread evenly over the whole space (or the given indexes). */
+export async function contractBenchmark(opts: { count?: number; indexes?: number[] } = {}): Promise<ContractBenchmark> {
+  const total = permutationCount();
+  const count = Math.min(opts.count ?? 300, total);
+  const indexes = opts.indexes ?? Array.from({ length: count }, (_, i) => Math.floor((i * total) / count));
+  const helm = await resolveHelm(4);
+  const harness = buildHarnessChart();
+  const values = indexes.map((i) => permutationValues(i));
+  const renderStart = performance.now();
+  const renders = [];
+  for (let i = 0; i < values.length; i += 250) renders.push(...(await renderBatch(helm, harness, values.slice(i, i + 250))));
+  const renderSeconds = (performance.now() - renderStart) / 1000;
+  const failed: ContractBenchmark['failed'] = [];
+  let rejected = 0;
+  let cold = 0;
+  let warm = 0;
+  let checked = 0;
+  let cpu = 0;
+  for (const [i, render] of renders.entries()) {
+    if (render.rejected) { rejected++; continue; }
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const failures = checkContract(render.manifests, values[i]);
+    const t1 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    cpu += (c1.user + c1.system) / 1000;
+    checkContract(render.manifests, values[i]);
+    warm += performance.now() - t1;
+    cold += t1 - t0;
+    checked++;
+    if (failures.length) failed.push({ index: indexes[i], failures });
+  }
+  return {
+    permutations: checked, rejected, failed,
+    coldMs: Number((cold / Math.max(checked, 1)).toFixed(2)),
+    warmMs: Number((warm / Math.max(checked, 1)).toFixed(3)),
+    coldCpuMs: Number((cpu / Math.max(checked, 1)).toFixed(2)),
+    renderSeconds: Number(renderSeconds.toFixed(1)),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const count = Number(process.argv[2] ?? 300);
+  const r = await contractBenchmark({ count });
+  console.log(`contract: ${r.permutations} permutations checked (${r.rejected} rejected by the chart), ${r.failed.length} failed; ` +
+    `${r.coldMs} ms per permutation cold (${r.coldCpuMs} ms CPU), ${r.warmMs} ms cached; rendering took ${r.renderSeconds}s`);
+  for (const f of r.failed.slice(0, 3)) console.log(`  permutation ${f.index}:\n    ${f.failures.slice(0, 5).join('\n    ')}`);
+  if (r.failed.length) process.exitCode = 1;
+}
