@@ -38,6 +38,13 @@ t.test('narrowed backends: the address space is cut by the ipBlocks of both rend
   t.notOk(got.some((l) => l.startsWith(`- ${manager} => 10.250.0.1-10.250.0.1[External]`)), 'and keeps it at 10.250.0.1');
 });
 
+t.test('a disabled workload: its flows are removed, nobody else changes', async (t) => {
+  const got = lines(formatChanges(await diffValues([], [fixture('no-log-agent.yaml')])));
+  t.ok(got.length > 0);
+  t.same(got.filter((l) => !l.startsWith('- ') || !l.includes('kyma-system/telemetry-log-agent[Pod]')), []);
+  t.ok(got.includes('- rma/rma-scraper[Pod] => kyma-system/telemetry-log-agent[Pod] : TCP 8888'));
+});
+
 t.test('CLI', async (t) => {
   const [same, changed, noSecond, both, badRef] = await Promise.all([
     run('diff', '-f', fixture('istio-on.yaml'), '-f2', fixture('istio-on.yaml')),

@@ -11,6 +11,17 @@ import { buildTopology, describeAliases } from './topology.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** Writes to stdout; a reader that stops early (`| head`) ends the command quietly. */
+function write(text: string): void {
+  if (process.stdout.listenerCount('error') === 0) {
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
+  process.stdout.write(text);
+}
+
 function aliasHelp(): string {
   return [
     '',
@@ -33,7 +44,7 @@ export function registerReviewCommands(program: Command): void {
       const port = parsePortArg(flags.port);
       const review = await reviewValues(flags.values);
       const { text } = explainText(review, findPeer(review, flags.from), findPeer(review, flags.to), port);
-      process.stdout.write(text);
+      write(text);
     });
 
   const f2 = new Option('--f2 <file>', 'values file of the second render (repeatable)').argParser(collect).default([]);
@@ -54,9 +65,8 @@ export function registerReviewCommands(program: Command): void {
       const [before, after] = flags.ref !== undefined
         ? [`chart at ${flags.ref}`, 'working tree']
         : [names(flags.values), names(flags.f2)];
-      process.stdout.write(formatChanges(changes));
       const { added, removed } = countChanges(changes);
-      console.log(messages.diffSummary(added, removed, before, after));
+      write(`${formatChanges(changes)}${messages.diffSummary(added, removed, before, after)}\n`);
       if (flags.exitCode && changes.length) process.exitCode = 1;
     });
 
@@ -85,6 +95,6 @@ export function registerReviewCommands(program: Command): void {
       const matrix = buildMatrix(await reviewValues(flags.values));
       const text = flags.format === 'md' ? matrixMarkdown(matrix) : await matrixSvg(matrix, matrixTitle(flags.values));
       if (flags.out) writeFileSync(flags.out, text);
-      else process.stdout.write(text);
+      else write(text);
     });
 }

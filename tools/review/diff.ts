@@ -70,9 +70,10 @@ export function countChanges(changes: readonly FlowChange[]): { added: number; r
 
 /** Two renders of the working-tree chart: `before` values files against `after` values files. */
 export async function diffValues(before: readonly string[], after: readonly string[]): Promise<FlowChange[]> {
-  const topology = buildTopology([fullValues(before), fullValues(after)]);
+  const values = [fullValues(before), fullValues(after)];
   const [x, y] = await Promise.all([render(before), render(after)]);
-  return diffClusters(clusterOf(x, topology), clusterOf(y, topology));
+  // the same clients and addresses around both; the module workloads each render deploys
+  return diffClusters(clusterOf(x, buildTopology(values, [values[0]])), clusterOf(y, buildTopology(values, [values[1]])));
 }
 
 const git = $({ quiet: true, nothrow: true, cwd: projectRoot });

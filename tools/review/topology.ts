@@ -99,9 +99,10 @@ function namespaceManifest(name: string, labels: Record<string, string>): Manife
 
 /**
  * The topology for one or more full values trees (several: the union, for a diff between them; the
- * first one places the external addresses).
+ * first one places the external addresses). Module pods exist for the components enabled in
+ * `moduleValues` (by default: in any of them): a diff puts only the workloads each render deploys.
  */
-export function buildTopology(valuesList: readonly Values[]): Topology {
+export function buildTopology(valuesList: readonly Values[], moduleValues: readonly Values[] = valuesList): Topology {
   const moduleNamespace = defaultNamespace;
   const pods = new Map<string, PodSpec>();
   const namespaces = new Map<string, Record<string, string>>([[moduleNamespace, {}], ['kube-system', { ...kubeSystemLabels }]]);
@@ -123,9 +124,9 @@ export function buildTopology(valuesList: readonly Values[]): Topology {
   const both = { source: true, destination: true };
 
   for (const key of componentKeys) {
-    if (!valuesList.some((v) => v.components[key].enabled)) continue;
+    if (!moduleValues.some((v) => v.components[key].enabled)) continue;
     const w = workloads[key];
-    const istio = w.istioSidecar && valuesList.some((v) => v.istio.enabled);
+    const istio = w.istioSidecar && moduleValues.some((v) => v.istio.enabled);
     const ports = [...w.ports.map((p) => ({ port: p.port, name: p.purpose })), ...(istio ? [{ port: istioMetricsPort, name: 'http-envoy-prom' }] : [])];
     addPod(moduleAlias(w.name), w.title, 'module', { namespace: moduleNamespace, name: w.name, labels: podLabels(w), ports }, both);
   }
