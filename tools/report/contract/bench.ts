@@ -20,37 +20,43 @@ export interface ContractBenchmark {
 }
 
 /** Checks `count` permutations spread evenly over the whole space (or the given indexes). */
-export async function contractBenchmark(opts: { count?: number; indexes?: number[] } = {}): Promise<ContractBenchmark> {
+export async function contractBenchmark(opts: { count?: number; indexes?: number[]; onProgress?: (done: number, total: number) => void } = {}): Promise<ContractBenchmark> {
   const total = permutationCount();
   const count = Math.min(opts.count ?? 300, total);
   const indexes = opts.indexes ?? Array.from({ length: count }, (_, i) => Math.floor((i * total) / count));
   const helm = await resolveHelm(4);
   const harness = buildHarnessChart();
-  const values = indexes.map((i) => permutationValues(i));
-  const renderStart = performance.now();
-  const renders = [];
-  for (let i = 0; i < values.length; i += 250) renders.push(...(await renderBatch(helm, harness, values.slice(i, i + 250))));
-  const renderSeconds = (performance.now() - renderStart) / 1000;
   const failed: ContractBenchmark['failed'] = [];
   let rejected = 0;
   let cold = 0;
   let warm = 0;
   let checked = 0;
   let cpu = 0;
-  for (const [i, render] of renders.entries()) {
-    if (render.rejected) { rejected++; continue; }
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const failures = checkContract(render.manifests, values[i]);
-    const t1 = performance.now();
-    const c1 = process.cpuUsage(c0);
-    cpu += (c1.user + c1.system) / 1000;
-    checkContract(render.manifests, values[i]);
-    warm += performance.now() - t1;
-    cold += t1 - t0;
-    checked++;
-    if (failures.length) failed.push({ index: indexes[i], failures });
+  let renderMs = 0;
+  // rendered and checked in chunks, so that the whole space fits in memory
+  for (let start = 0; start < indexes.length; start += 500) {
+    const chunk = indexes.slice(start, start + 500);
+    const values = chunk.map((i) => permutationValues(i));
+    const r0 = performance.now();
+    const renders = await renderBatch(helm, harness, values);
+    renderMs += performance.now() - r0;
+    for (const [i, render] of renders.entries()) {
+      if (render.rejected) { rejected++; continue; }
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const failures = checkContract(render.manifests, values[i]);
+      const t1 = performance.now();
+      const c1 = process.cpuUsage(c0);
+      cpu += (c1.user + c1.system) / 1000;
+      checkContract(render.manifests, values[i]);
+      warm += performance.now() - t1;
+      cold += t1 - t0;
+      checked++;
+      if (failures.length) failed.push({ index: chunk[i], failures });
+    }
+    opts.onProgress?.(Math.min(start + 500, indexes.length), indexes.length);
   }
+  const renderSeconds = renderMs / 1000;
   return {
     permutations: checked, rejected, failed,
     coldMs: Number((cold / Math.max(checked, 1)).toFixed(2)),
@@ -61,8 +67,9 @@ export async function contractBenchmark(opts: { count?: number; indexes?: number
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const count = Number(process.argv[2] ?? 300);
-  const r = await contractBenchmark({ count });
+  const count = process.argv[2] === 'all' ? permutationCount() : Number(process.argv[2] ?? 300);
+  const r = await contractBenchmark({ count, onProgress: (d, n) => process.stderr.write(`\r${d}/${n}`) });
+  process.stderr.write('\n');
   console.log(`contract: ${r.permutations} permutations checked (${r.rejected} rejected by the chart), ${r.failed.length} failed; ` +
     `${r.coldMs} ms per permutation cold (${r.coldCpuMs} ms CPU), ${r.warmMs} ms cached; rendering took ${r.renderSeconds}s`);
   for (const f of r.failed.slice(0, 3)) console.log(`  permutation ${f.index}:\n    ${f.failures.slice(0, 5).join('\n    ')}`);

@@ -210,11 +210,12 @@ export function evaluateContract(manifests: string, values: object, dir?: string
   };
 
   // failures keyed by their headline text without the readings, to print each once
-  const found = new Map<string, { make: (readings: string) => string; readings: Reading[]; details: string[] }>();
-  const record = (key: string, reading: Reading, make: (readings: string) => string, details: () => string[]) => {
+  type Found = { make: (readings: string) => string; readings: Reading[]; details: string[]; group?: { src: string; dst: string; conns: string } };
+  const found = new Map<string, Found>();
+  const record = (key: string, reading: Reading, make: (readings: string) => string, details: () => string[], group?: Found['group']) => {
     const known = found.get(key);
     if (known) known.readings.push(reading);
-    else found.set(key, { make, readings: [reading], details: details() });
+    else found.set(key, { make, readings: [reading], details: details(), group });
   };
   const why = (src: ContractPeer, dst: ContractPeer, protocol: Protocol, port: number, reading: Reading) =>
     explanation(cluster, src, dst, peerOf(src), peerOf(dst), protocol, port, reading);
@@ -253,11 +254,24 @@ export function evaluateContract(manifests: string, values: object, dir?: string
       const text = extra.toString();
       record(`uncovered ${src.key} ${dst.key} ${text}`, reading,
         (r) => contractText.uncovered(src.display, dst.display, text, r),
-        () => why(src, dst, ...representative(extra), reading));
+        () => why(src, dst, ...representative(extra), reading), { src: src.display, dst: dst.display, conns: text });
     }
   }
 
-  const all = [...found.values()].map((f) => [f.make(contractText.readings(f.readings)), ...f.details].join('\n    '));
+  // connections outside the contract from one source with the same ports and readings print together,
+  // explained on the first destination
+  const groups = new Map<string, Found[]>();
+  for (const f of found.values()) {
+    const k = f.group ? `${f.group.src} ${f.group.conns} ${f.readings.join()}` : `${groups.size} flow`;
+    groups.set(k, [...(groups.get(k) ?? []), f]);
+  }
+  const all = [...groups.values()].map((members) => {
+    const [first] = members;
+    const headline = first.group && members.length > 1
+      ? contractText.uncovered(first.group.src, members.map((m) => m.group!.dst).join(', '), first.group.conns, contractText.readings(first.readings))
+      : first.make(contractText.readings(first.readings));
+    return [headline, ...first.details].join('\n    ');
+  });
   const failures = all.length > MAX_FAILURES ? [...all.slice(0, MAX_FAILURES), contractText.more(all.length - MAX_FAILURES)] : all;
   const stats = {
     flows: prepared.flowCount, required: prepared.required, forbidden: prepared.forbidden, checks,
@@ -296,7 +310,7 @@ function preparedFor(spec: ContractSpec, values: object): Prepared {
   const key = `${spec.dir}\0${JSON.stringify(values)}`;
   let prepared = preparedCache.get(key);
   if (!prepared) {
-    if (preparedCache.size > 5_000) preparedCache.clear();
+    if (preparedCache.size > 64) preparedCache.clear();
     preparedCache.set(key, (prepared = prepare(spec, values)));
   }
   return prepared;
