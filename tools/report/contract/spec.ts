@@ -14,6 +14,7 @@ export type NamespaceSpec = string | { first: string; else: string };
 export interface PodSpec {
   id: string;
   component?: string;
+  when?: Conditions;
   namespace: NamespaceSpec;
   labels?: Record<string, string>;
   labelsFrom?: string;

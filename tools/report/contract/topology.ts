@@ -108,6 +108,7 @@ export function instantiate(spec: ContractSpec, values: object): Topology {
 
   for (const p of t.pods) {
     if (p.component && valueAt(values, `components.${p.component}.enabled`) !== true) continue;
+    if (p.when && !conditionsHold(p.when, values)) continue;
     const namespace = typeof p.namespace === 'string'
       ? (p.namespace === '$outside' ? outsideNamespace : p.namespace)
       : String(listAt(values, p.namespace.first)[0] ?? p.namespace.else);
