@@ -165,3 +165,19 @@ t.test('the flows are in force and hold where they apply', async (t) => {
     t.ok(verdicts.length > 0 && verdicts.every((v) => v.allowed), `${id} is required and allowed`);
   }
 });
+
+t.test('the classic traps of DESIGN are caught by the contract alone', async (t) => {
+  const rendered = await render(zeroTrust);
+  const zt = (edit: (m: string) => string) => failures(edit(rendered), zeroTrust);
+  const open = (found: string[], what: string) => t.ok(found.some((f) => f.startsWith('connection outside the contract')), what, { found: found.slice(0, 2) });
+  open(zt((m) => mutate(m, 'manager', (s) => { delete s.ingress[ruleWith(s.ingress, 'metrics-scraping')].from; })),
+    'a rule with ports but no peers admits every source');
+  // the baseline still selects the pod for egress, so the component's egress rules are simply ignored
+  t.ok(names(zt((m) => mutate(m, 'log-agent', (s) => { s.policyTypes = ['Ingress']; })), 'backend-logs'),
+    'policyTypes without Egress drops the egress rules');
+  open(zt((m) => mutate(m, 'fluent-bit', (s) => { s.egress.push({ ports: [] }); })), 'an empty rule admits everyone');
+  open(zt((m) => mutate(m, 'trace-gateway', (s) => { s.ingress[0].from = [{ namespaceSelector: {} }]; })), 'a namespaceSelector alone admits every pod');
+  open(zt((m) => mutate(m, 'metric-gateway', (s) => {
+    for (const r of s.egress) for (const p of r.to ?? []) if (p.ipBlock?.cidr?.includes(':')) p.ipBlock.cidr = '::/0';
+  })), 'IPv6 left open while IPv4 is narrowed');
+});
