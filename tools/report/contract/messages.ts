@@ -6,6 +6,11 @@ export const contractText = {
   unknownPeer: (name: string) => `unknown peer or group '${name}'`,
   badCondition: (text: string) => `unknown condition '${text}' (expected a value, empty, nonEmpty, contains X or lacks X)`,
   noProbe: 'a required flow on any port needs `probe` ports',
+  noPeers: 'pods and addresses lists are required',
+  noFlows: 'a flows list is required',
+  duplicateId: 'every flow needs a unique id',
+  noSource: 'every flow cites its source',
+  badExpect: (value: unknown) => `expect: '${String(value)}' (expected required, forbidden or allowed)`,
   noOutside: (family: string) => `every ${family} candidate of the outside address lies inside a configured CIDR: add a candidate to topology.yaml`,
   badCidr: (key: string, cidr: string) => `${key}: '${cidr}' is not a CIDR`,
 

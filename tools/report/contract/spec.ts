@@ -124,8 +124,8 @@ export function loadContract(dir = contractDir): ContractSpec {
   const fail = (file: string, where: string) => (detail: string): never => {
     throw new UserError(contractText.invalid(file, where, detail));
   };
-  if (!topology || !Array.isArray(topology.pods) || !Array.isArray(topology.addresses)) fail(topologyFile, 'top level')('pods and addresses lists are required');
-  if (!Array.isArray(flows)) fail(flowsFile, 'top level')('a flows list is required');
+  if (!topology || !Array.isArray(topology.pods) || !Array.isArray(topology.addresses)) fail(topologyFile, 'top level')(contractText.noPeers);
+  if (!Array.isArray(flows)) fail(flowsFile, 'top level')(contractText.noFlows);
   const names = new Set<string>([
     ...topology.pods.map((p) => p.id), ...topology.addresses.map((a) => a.id), ...Object.keys(topology.groups ?? {}),
     'outside', 'anyPod', 'anyAddress', 'notModule',
@@ -142,15 +142,14 @@ export function loadContract(dir = contractDir): ContractSpec {
   const ids = new Set<string>();
   for (const [i, flow] of flows.entries()) {
     const f = fail(flowsFile, `flows[${i}] ${flow?.id ?? ''}`);
-    if (!flow?.id || ids.has(flow.id)) f('every flow needs a unique id');
+    if (!flow?.id || ids.has(flow.id)) f(contractText.duplicateId);
     ids.add(flow.id);
-    if (!flow.source) f('every flow cites its source');
-    if (!['required', 'forbidden', 'allowed'].includes(flow.expect)) f(`expect: '${flow.expect}'`);
+    if (!flow.source) f(contractText.noSource);
+    if (!['required', 'forbidden', 'allowed'].includes(flow.expect)) f(contractText.badExpect(flow.expect));
     checkPeer(flow.from, f);
     checkPeer(flow.to, f);
     for (const c of Object.values(flow.when ?? {})) checkCondition(c, f);
-    const anyPorts = flow.ports === 'any' || (typeof flow.ports === 'object' && !Array.isArray(flow.ports));
-    if (flow.expect === 'required' && anyPorts && !flow.probe?.length && flow.ports === 'any') f(contractText.noProbe);
+    if (flow.expect === 'required' && flow.ports === 'any' && !flow.probe?.length) f(contractText.noProbe);
   }
   const spec = { topology, flows, dir };
   cache.set(dir, spec);
