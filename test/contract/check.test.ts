@@ -45,6 +45,12 @@ t.test('CLI: a landscape passes, a hand-edited render fails naming the flow and 
   const correct = tempFile(await render(zeroTrust));
   t.equal(run(['check', '--manifests', correct, '-f', 'values/zero-trust.yaml']).code, 0, 'the unedited render passes');
 
+  // a text edit keeps the chart's comment above each rule, which the explanation quotes
+  const widened = tempFile((await render(zeroTrust)).replace(/cidr: 198\.51\.100\.0\/24/g, 'cidr: 0.0.0.0/0'));
+  const quoted = run(['check', '--manifests', widened, '-f', 'values/zero-trust.yaml']);
+  t.equal(quoted.code, 1);
+  t.match(quoted.stdout, /forbidden flow backend-logs-outside-443-denied is allowed under both readings: kyma-system\/fluent-bit → outside 192\.0\.2\.77 TCP 443\n {8}contract: .+\n {8}egress of kyma-system\/fluent-bit: allowed by kyma-system\/kyma-project\.io--telemetry-fluent-bit egress rule 1 \("[^"\n]+"\)\n/);
+
   const missing = run(['check', '-f', 'values/nope.yaml']);
   t.equal(missing.code, 1);
   t.equal(missing.stderr, 'telemetry-netpol: values/nope.yaml: no such file\n');

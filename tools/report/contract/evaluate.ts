@@ -180,11 +180,41 @@ function representative(set: ConnectionSet): [Protocol, number] {
   return [p, set.portRanges(p)[0][0]];
 }
 
-function explanation(cluster: Cluster, src: ContractPeer, dst: ContractPeer, srcPeer: Peer, dstPeer: Peer, protocol: Protocol, port: number, reading: Reading): string[] {
+/**
+ * The comment above each rule of each policy in the rendered text (the chart writes one line of intent per
+ * rule): `namespace/name` → direction → comments by rule index. Read only when a failure is explained.
+ */
+export function ruleComments(manifests: string): Map<string, Record<'ingress' | 'egress', (string | undefined)[]>> {
+  const out = new Map<string, Record<'ingress' | 'egress', (string | undefined)[]>>();
+  for (const doc of manifests.split(/^---[ \t]*$/m)) {
+    const name = /^ {2}name: (\S+)$/m.exec(doc)?.[1];
+    if (!name || !/^kind: NetworkPolicy$/m.test(doc)) continue;
+    const namespace = /^ {2}namespace: (\S+)$/m.exec(doc)?.[1] ?? 'default';
+    const rules: Record<'ingress' | 'egress', (string | undefined)[]> = { ingress: [], egress: [] };
+    let section: 'ingress' | 'egress' | undefined;
+    let itemIndent = '';
+    let comment: string | undefined;
+    for (const line of doc.split('\n')) {
+      const key = /^( *)(ingress|egress):\s*$/.exec(line);
+      if (key) { section = key[2] as 'ingress' | 'egress'; itemIndent = `${key[1]}  `; comment = undefined; continue; }
+      if (!section) continue;
+      if (line.startsWith(`${itemIndent}# `)) comment = line.slice(itemIndent.length + 2).trim();
+      else if (line.startsWith(`${itemIndent}- `)) { rules[section].push(comment); comment = undefined; }
+      else if (line.trim() && !line.startsWith(`${itemIndent} `) && !line.startsWith(`${itemIndent}-`)) section = undefined;
+    }
+    out.set(`${namespace}/${name}`, rules);
+  }
+  return out;
+}
+
+function explanation(cluster: Cluster, manifests: string, src: ContractPeer, dst: ContractPeer, srcPeer: Peer, dstPeer: Peer, protocol: Protocol, port: number, reading: Reading): string[] {
   const e = explain(cluster, srcPeer, dstPeer, port, protocol, { ipBlockMatchesPods: reading === 'calico' });
+  const comments = ruleComments(manifests);
+  const described = (direction: 'ingress' | 'egress', rules: { policy: string; index: number }[]) =>
+    rules.map((r) => ({ ...r, comment: comments.get(r.policy)?.[direction][r.index] }));
   const lines: string[] = [];
-  if (src.kind === 'pod') lines.push(contractText.explainDirection('egress', src.display, e.egress.selectedBy, e.egress.matchingRules, e.egress.allowed));
-  if (dst.kind === 'pod') lines.push(contractText.explainDirection('ingress', dst.display, e.ingress.selectedBy, e.ingress.matchingRules, e.ingress.allowed));
+  if (src.kind === 'pod') lines.push(contractText.explainDirection('egress', src.display, e.egress.selectedBy, described('egress', e.egress.matchingRules), e.egress.allowed));
+  if (dst.kind === 'pod') lines.push(contractText.explainDirection('ingress', dst.display, e.ingress.selectedBy, described('ingress', e.ingress.matchingRules), e.ingress.allowed));
   return lines;
 }
 
@@ -218,7 +248,7 @@ export function evaluateContract(manifests: string, values: object, dir?: string
     else found.set(key, { make, readings: [reading], details: details(), group });
   };
   const why = (src: ContractPeer, dst: ContractPeer, protocol: Protocol, port: number, reading: Reading) =>
-    explanation(cluster, src, dst, peerOf(src), peerOf(dst), protocol, port, reading);
+    explanation(cluster, manifests, src, dst, peerOf(src), peerOf(dst), protocol, port, reading);
 
   let checks = 0;
   for (const { check: { flow, src, dst, tests }, readings: flowReadings } of prepared.checks) {

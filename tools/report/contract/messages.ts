@@ -23,11 +23,11 @@ export const contractText = {
   uncovered: (src: string, dst: string, conns: string, readings: string) =>
     `connection outside the contract allowed ${readings}: ${src} → ${dst} ${conns}`,
   source: (text: string) => `contract: ${text}`,
-  explainDirection: (direction: string, subject: string, selectedBy: string[], rules: { policy: string; index: number }[], allowed: boolean) =>
+  explainDirection: (direction: string, subject: string, selectedBy: string[], rules: { policy: string; index: number; comment?: string }[], allowed: boolean) =>
     selectedBy.length === 0
       ? `${direction} of ${subject}: no policy selects it (open)`
       : allowed
-        ? `${direction} of ${subject}: allowed by ${rules.map((r) => `${r.policy} ${direction} rule ${r.index + 1}`).join(', ')}`
+        ? `${direction} of ${subject}: allowed by ${rules.map((r) => `${r.policy} ${direction} rule ${r.index + 1}${r.comment ? ` ("${r.comment}")` : ''}`).join(', ')}`
         : `${direction} of ${subject}: denied: selected by ${selectedBy.join(', ')}, no ${direction} rule admits it`,
   more: (n: number) => `… and ${n} more`,
 
