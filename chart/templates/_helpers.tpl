@@ -99,6 +99,18 @@ Usage: {{ include "telemetry-netpol.peers.kubeDns" . }}
       k8s-app: kube-dns
 {{- end }}
 {{/*
+telemetry-netpol.peers.istiod: the Istio control plane, which serves the sidecars their configuration.
+Usage: {{ include "telemetry-netpol.peers.istiod" . }}
+*/}}
+{{- define "telemetry-netpol.peers.istiod" -}}
+- namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: istio-system
+  podSelector:
+    matchLabels:
+      app: istiod
+{{- end }}
+{{/*
 telemetry-netpol.peers.addresses: one ipBlock per CIDR; both 0.0.0.0/0 and ::/0 for an empty list, so that
 an empty list can never render an empty peer list (which would mean every peer) nor forget IPv6.
 Usage: {{ include "telemetry-netpol.peers.addresses" .Values.apiServer.cidrs }}

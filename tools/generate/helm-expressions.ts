@@ -36,6 +36,7 @@ export function peersInclude(peers: Peer[]): string {
     case 'otlpClients': return '"telemetry-netpol.peers.otlpClients" .';
     case 'scrapeTargets': return '"telemetry-netpol.peers.scrapeTargets" .';
     case 'kubeDns': return '"telemetry-netpol.peers.kubeDns" .';
+    case 'istiod': return '"telemetry-netpol.peers.istiod" .';
     case 'addresses': return `"telemetry-netpol.peers.addresses" .Values.${peer.cidrsKey}`;
   }
 }

@@ -47,6 +47,7 @@ function peerExceptions(peer: Peer, v: Values): Found[] {
   switch (peer.kind) {
     case 'modulePods':
     case 'kubeDns':
+    case 'istiod':
       return [];
     case 'rmaScrapers':
       return v.rma.namespaces.length ? [] : [{

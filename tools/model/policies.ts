@@ -53,6 +53,9 @@ function scrapedBySelfMonitor(w: Workload): Rule {
 const otlpIngress = (w: Workload): Rule =>
   rule(`workloads push OTLP data to the ${w.title}`, [from.otlpClients()], onPorts(tcp(4317), tcp(4318)));
 
+// The sidecar fetches its configuration and certificates from istiod over xDS.
+const sidecarToIstiod = rule('the Istio sidecar fetches its configuration from istiod', [to.istiod()], onPorts(tcp(15012)), whenIstio);
+
 function componentPolicy(key: ComponentKey, ingress: Rule[], egress: Rule[]): PolicySpec {
   const w = workloads[key];
   return {
@@ -60,7 +63,9 @@ function componentPolicy(key: ComponentKey, ingress: Rule[], egress: Rule[]): Po
     purpose: `ingress and egress of the ${w.title}`,
     component: key,
     podSelector: { 'app.kubernetes.io/name': w.name },
-    ingress, egress, extraRules: true,
+    ingress,
+    egress: w.istioSidecar ? [...egress, sidecarToIstiod] : egress,
+    extraRules: true,
   };
 }
 

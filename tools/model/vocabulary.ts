@@ -29,6 +29,8 @@ export type Peer =
   | { kind: 'scrapeTargets' }
   /** the cluster DNS pods in kube-system, labelled per dns.preset */
   | { kind: 'kubeDns' }
+  /** the Istio control plane (istiod) in istio-system */
+  | { kind: 'istiod' }
   /** the CIDRs at a values key; every address (0.0.0.0/0 and ::/0) when the list is empty */
   | { kind: 'addresses'; cidrsKey: CidrsKey };
 
@@ -75,6 +77,7 @@ export const to = {
   modulePods: from.modulePods,
   scrapeTargets: (): Peer => ({ kind: 'scrapeTargets' }),
   kubeDns: (): Peer => ({ kind: 'kubeDns' }),
+  istiod: (): Peer => ({ kind: 'istiod' }),
   addresses: from.addresses,
 };
 

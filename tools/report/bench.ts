@@ -1,7 +1,8 @@
 // `make bench`: the permutation pipeline against the naive one, side by side in one run, with the same real
 // helm. Naive: one `helm template` process per permutation, then a full validation of its output. Ours: the
 // harness chart renders a batch per helm process, one process per core, and each distinct document is
-// validated once. Several rounds; medians and their ratio are what count on a shared, noisy machine.
+// validated once. Both validate (schema, API rules, lint, invariants); the flow contract, which only the fast
+// pipeline can afford on every permutation, is measured on its own. Several rounds; medians and their ratio are what count on a shared, noisy machine.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { resolveHelm } from '../render/helm.ts';
 import { renderChart } from '../render/render.ts';
 import { benchSchema } from '../validate/bench.ts';
 import { validateRendered } from '../validate/index.ts';
+import { contractBenchmark } from './contract/bench.ts';
 import { runPermutations, sampleIndexes } from './permutations.ts';
 import { enabledWorkloads } from './rendered-checks.ts';
 
@@ -41,12 +43,12 @@ async function naiveRate(samples: number): Promise<number> {
 }
 
 async function pipelineRate(samples: number): Promise<number> {
-  const report = await runPermutations({ helms: [4], limit: samples, reproducerDir: join(tmpdir(), 'bench-reproducers') });
+  const report = await runPermutations({ helms: [4], limit: samples, withoutContract: true, reproducerDir: join(tmpdir(), 'bench-reproducers') });
   if (report.failed) throw new Error(`${report.failed} permutations failed during the benchmark`);
   return report.count / report.seconds;
 }
 
-export interface BenchOptions { rounds: number; naiveSamples: number; pipelineSamples: number }
+export interface BenchOptions { rounds: number; naiveSamples: number; pipelineSamples: number; contractSamples: number }
 
 export async function runBench(opts: BenchOptions, log: (line: string) => void): Promise<void> {
   log(`permutation pipeline, Helm 4, ${opts.rounds} rounds (naive: ${opts.naiveSamples} permutations, ours: ${opts.pipelineSamples})`);
@@ -58,6 +60,8 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     log(`  round ${round}: naive ${naive.at(-1)!.toFixed(1)}/s, ours ${ours.at(-1)!.toFixed(0)}/s, ratio ${(ours.at(-1)! / naive.at(-1)!).toFixed(1)}x`);
   }
   log(`median: naive ${median(naive).toFixed(1)} permutations/s, ours ${median(ours).toFixed(0)} permutations/s, ratio ${(median(ours) / median(naive)).toFixed(1)}x (targets: 500/s, 20x)`);
+  const contract = await contractBenchmark({ count: opts.contractSamples });
+  log(`flow contract per accepted permutation (${contract.permutations - contract.rejected} of ${contract.permutations}): ${contract.coldMs.toFixed(2)} ms cold, ${contract.warmMs.toFixed(2)} ms cached (the second helm version's identical render)`);
   const schemaRates = Array.from({ length: opts.rounds }, () => benchSchema(50_000));
   log(`schema validation alone: median ${Math.round(median(schemaRates))} resources/s, ${(median(schemaRates) / kubeconformPublishedRate).toFixed(1)}x kubeconform's published ${kubeconformPublishedRate}/s (target: 10x)`);
 }

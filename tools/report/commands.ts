@@ -75,7 +75,10 @@ export function registerBenchCommand(program: Command): void {
     .option('--rounds <n>', 'rounds; medians are reported', '3')
     .option('--naive <n>', 'permutations per naive round', '60')
     .option('--samples <n>', 'permutations per round of ours', '4000')
-    .action(async (flags: { rounds: string; naive: string; samples: string }) => {
-      await runBench({ rounds: Number(flags.rounds), naiveSamples: Number(flags.naive), pipelineSamples: Number(flags.samples) }, console.log);
+    .option('--contract <n>', 'permutations for the flow contract cost', '1000')
+    .action(async (flags: { rounds: string; naive: string; samples: string; contract: string }) => {
+      await runBench({
+        rounds: Number(flags.rounds), naiveSamples: Number(flags.naive), pipelineSamples: Number(flags.samples), contractSamples: Number(flags.contract),
+      }, console.log);
     });
 }

@@ -1,11 +1,13 @@
 // The landscape check of `make verify`: the defaults and every file in values/ must pass `helm lint --strict`
-// on Helm 3 and Helm 4, render identically on both, and pass every check on the rendered output.
+// on Helm 3 and Helm 4, render identically on both, and pass every check on the rendered output and the
+// flow contract.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.ts';
 import { resolveHelm } from '../render/helm.ts';
 import { lintChart, renderChart, RenderFailed } from '../render/render.ts';
-import { checkRendered } from './rendered-checks.ts';
+import { checkContract } from './contract/evaluate.ts';
+import { checkRendered, valuesFor } from './rendered-checks.ts';
 
 export interface Landscape { name: string; files: string[] }
 
@@ -35,5 +37,6 @@ export async function checkLandscape(l: Landscape): Promise<LandscapeResult> {
   if (renders.length === 2 && renders[0] !== renders[1]) problems.push('Helm 3 and Helm 4 render different output');
   if (renders.length === 0) return { name: l.name, problems, exceptionsUsed: [] };
   const checked = checkRendered(renders[0], l.files);
-  return { name: l.name, problems: [...problems, ...checked.problems], exceptionsUsed: checked.exceptionsUsed };
+  const contract = checkContract(renders[0], valuesFor(l.files));
+  return { name: l.name, problems: [...problems, ...checked.problems, ...contract], exceptionsUsed: checked.exceptionsUsed };
 }

@@ -1,6 +1,7 @@
 // Renders every values permutation with the real helm (batched through the harness chart, one helm process
 // per core) and checks each output: helm's verdict against the model's cross-field rules, then schema,
-// API-server rules, hardening lint and invariants; Helm 3 and Helm 4 must render the same policies.
+// API-server rules, hardening lint, invariants and the flow contract; Helm 3 and Helm 4 must render the
+// same policies.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { buildHarnessChart, renderBatch, type HarnessRender } from '../render/ha
 import { resolveHelm, type HelmMajor } from '../render/helm.ts';
 import { releaseName, defaultNamespace } from '../render/render.ts';
 import { RenderedChecker } from './checker.ts';
+import { checkContract } from './contract/evaluate.ts';
 
 export interface PermutationOptions {
   helms: HelmMajor[];
@@ -25,8 +27,8 @@ export interface PermutationOptions {
   /** where failing permutations are written as values files */
   reproducerDir: string;
   onProgress?: (done: number, total: number) => void;
-  /** extra check of a rendered permutation (the flow contract); returns problems */
-  extraCheck?: (index: number, manifests: string) => string[];
+  /** skip the flow contract (the benchmark measures it separately) */
+  withoutContract?: boolean;
 }
 
 export interface PermutationResult {
@@ -97,7 +99,7 @@ export async function runPermutations(opts: PermutationOptions): Promise<Permuta
           if (render.rejected) rejected.add(index);
           else {
             own.push(...checker.check(render.manifests, values[offset]).problems);
-            own.push(...(opts.extraCheck?.(index, render.manifests) ?? []));
+            if (!opts.withoutContract) own.push(...checkContract(render.manifests, values[offset]));
           }
           const digest = createHash('sha1').update(render.rejected ?? render.manifests).digest('hex');
           const seen = firstRender.get(index);
