@@ -23,8 +23,7 @@ check-generated: node_modules/.package-lock.json ## fail when a committed genera
 .PHONY: verify
 verify: node_modules/.package-lock.json check-generated ## the main job: lint, render and verify the defaults, every landscape and every permutation
 	$(CLI) landscapes
-	$(CLI) permutations --helm 4 --report reports/permutations-helm4.json
-	$(CLI) permutations --helm 3 --report reports/permutations-helm3.json
+	$(CLI) permutations --helm both --report reports/permutations.json
 
 .PHONY: test
 test: node_modules/.package-lock.json ## type-check, then run the unit and integration tests
