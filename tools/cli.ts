@@ -9,6 +9,7 @@ import { registerValidateCommands } from './validate/commands.ts';
 import { registerReportCommands } from './report/commands.ts';
 import { registerReviewCommands } from './review/commands.ts';
 import { registerCheckCommand } from './report/contract/command.ts';
+import { registerProveCommands } from './prove/commands.ts';
 
 const program = new Command('telemetry-netpol')
   .description('Generate, render, validate and analyze the Telemetry module network policies')
@@ -21,6 +22,7 @@ registerValidateCommands(program);
 registerReportCommands(program);
 registerReviewCommands(program);
 registerCheckCommand(program);
+registerProveCommands(program);
 
 try {
   await program.parseAsync(process.argv);

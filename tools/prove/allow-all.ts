@@ -1,0 +1,43 @@
+// The classic accidental allow-alls, found structurally in a rendered output (independent of the analyzer
+// and the contract): rules outside their policyTypes, an empty rule `{}`,
+// a rule whose `from`/`to` is missing or empty (every peer), a `ports: []` (every port).
+import { loadAll } from 'js-yaml';
+
+type Obj = Record<string, unknown>;
+const isMap = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+export function allowAllFindings(manifests: string): string[] {
+  const found: string[] = [];
+  let docs: unknown[];
+  try {
+    docs = loadAll(manifests);
+  } catch (err) {
+    return [`the rendered output is not YAML: ${(err as Error).message.split('\n')[0]}`];
+  }
+  for (const doc of docs) {
+    if (!isMap(doc) || doc.kind !== 'NetworkPolicy') continue;
+    const name = String((doc.metadata as Obj | undefined)?.name ?? '?');
+    const spec = isMap(doc.spec) ? doc.spec : {};
+    const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : [];
+    // a policy without Egress is fine when others isolate the pods' egress (the invariants check that every
+    // workload is egress-isolated); egress rules it holds would be silently ignored, though
+    if (spec.egress !== undefined && !types.includes('Egress')) found.push(`${name}: egress rules without Egress in policyTypes (ignored)`);
+    if (spec.ingress !== undefined && !types.includes('Ingress')) found.push(`${name}: ingress rules without Ingress in policyTypes`);
+    if (!isMap(spec.podSelector)) found.push(`${name}: no podSelector`);
+    for (const [direction, peersKey] of [['ingress', 'from'], ['egress', 'to']] as const) {
+      const rules = spec[direction];
+      if (rules === undefined) continue;
+      if (!Array.isArray(rules)) { found.push(`${name}: ${direction} is not a list`); continue; }
+      rules.forEach((rule, i) => {
+        const at = `${name} ${direction}[${i}]`;
+        if (!isMap(rule) || Object.keys(rule).length === 0) { found.push(`${at}: an empty rule admits every peer on every port`); return; }
+        const peers = rule[peersKey];
+        if (peers === undefined || peers === null) found.push(`${at}: no ${peersKey}, so every peer is admitted`);
+        else if (!Array.isArray(peers) || peers.length === 0) found.push(`${at}: an empty ${peersKey} admits every peer`);
+        else peers.forEach((p, j) => { if (!isMap(p) || Object.keys(p).length === 0) found.push(`${at}.${peersKey}[${j}]: an empty peer`); });
+        if (Array.isArray(rule.ports) && rule.ports.length === 0) found.push(`${at}: an empty ports list admits every port`);
+      });
+    }
+  }
+  return found;
+}
