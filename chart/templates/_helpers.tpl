@@ -10,6 +10,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 kyma-project.io/module: telemetry
 {{- end }}
+
 {{/*
 telemetry-netpol.namespaceSelector: a selector for namespaces by name; `{}` (any namespace) for an empty list.
 Usage: {{ include "telemetry-netpol.namespaceSelector" .Values.rma.namespaces }}
@@ -25,6 +26,7 @@ matchExpressions:
 {}
 {{- end -}}
 {{- end }}
+
 {{/*
 telemetry-netpol.peers.modulePods: the pods of one module workload, in the release namespace.
 Usage: {{ include "telemetry-netpol.peers.modulePods" (dict "context" . "name" "telemetry-self-monitor") }}
@@ -37,6 +39,7 @@ Usage: {{ include "telemetry-netpol.peers.modulePods" (dict "context" . "name" "
     matchLabels:
       app.kubernetes.io/name: {{ .name }}
 {{- end }}
+
 {{/*
 telemetry-netpol.peers.rmaScrapers: pods carrying rma.podLabels in rma.namespaces (any namespace when empty).
 Usage: {{ include "telemetry-netpol.peers.rmaScrapers" . }}
@@ -48,6 +51,7 @@ Usage: {{ include "telemetry-netpol.peers.rmaScrapers" . }}
     matchLabels:
       {{- required "rma.podLabels must name at least one label" .Values.rma.podLabels | toYaml | nindent 6 }}
 {{- end }}
+
 {{/*
 telemetry-netpol.peers.otlpClients: workloads that push OTLP data. Phase 1: every pod of the cluster.
 Zero trust: pods labelled networking.kyma-project.io/telemetry-otlp: allowed, in otlp.namespaces.
@@ -65,6 +69,7 @@ Usage: {{ include "telemetry-netpol.peers.otlpClients" . }}
   podSelector: {}
 {{- end -}}
 {{- end }}
+
 {{/*
 telemetry-netpol.peers.scrapeTargets: workloads the metric agent scrapes. Phase 1: every pod of the cluster.
 Zero trust: pods labelled networking.kyma-project.io/metrics-scraping: allowed, in scrapeTargets.namespaces.
@@ -82,6 +87,7 @@ Usage: {{ include "telemetry-netpol.peers.scrapeTargets" . }}
   podSelector: {}
 {{- end -}}
 {{- end }}
+
 {{/*
 telemetry-netpol.peers.kubeDns: the cluster DNS pods in kube-system, whose namespace label depends on dns.preset.
 Usage: {{ include "telemetry-netpol.peers.kubeDns" . }}
@@ -98,6 +104,7 @@ Usage: {{ include "telemetry-netpol.peers.kubeDns" . }}
     matchLabels:
       k8s-app: kube-dns
 {{- end }}
+
 {{/*
 telemetry-netpol.peers.istiod: the Istio control plane, which serves the sidecars their configuration.
 Usage: {{ include "telemetry-netpol.peers.istiod" . }}
@@ -110,6 +117,7 @@ Usage: {{ include "telemetry-netpol.peers.istiod" . }}
     matchLabels:
       app: istiod
 {{- end }}
+
 {{/*
 telemetry-netpol.peers.addresses: one ipBlock per CIDR; both 0.0.0.0/0 and ::/0 for an empty list, so that
 an empty list can never render an empty peer list (which would mean every peer) nor forget IPv6.
@@ -120,6 +128,7 @@ Usage: {{ include "telemetry-netpol.peers.addresses" .Values.apiServer.cidrs }}
 {{- range (. | default (list "0.0.0.0/0" "::/0")) }}{{ $blocks = append $blocks (dict "ipBlock" (dict "cidr" .)) }}{{ end -}}
 {{- toYaml $blocks -}}
 {{- end }}
+
 {{/*
 telemetry-netpol.ports: a port list from values. Fails on an empty list: `ports:` without items means every port.
 Usage: {{ include "telemetry-netpol.ports" (dict "ports" .Values.apiServer.ports "protocol" "TCP" "key" "apiServer.ports") }}
@@ -130,6 +139,7 @@ Usage: {{ include "telemetry-netpol.ports" (dict "ports" .Values.apiServer.ports
 {{- range .ports }}{{ $ports = append $ports (dict "port" . "protocol" $.protocol) }}{{ end -}}
 {{- toYaml $ports -}}
 {{- end }}
+
 {{/*
 telemetry-netpol.rules.backends: egress rules to one signal's backends: its CIDRs on its ports (every port when
 backends.<signal>.ports is empty), then one rule per in-cluster backend.

@@ -31,6 +31,7 @@ Usage: {{ include "telemetry-netpol.cidr.hasHostBits" "10.0.0.0/16" }}
   {{- if ne (mod $value $blockSize) 0 }}true{{ end -}}
 {{- end -}}
 {{- end }}
+
 {{/*
 telemetry-netpol.cidrError: a line naming the full value path when a CIDR has host bits.
 Usage: {{ include "telemetry-netpol.cidrError" (dict "path" "dns.cidrs[0]" "cidr" "10.0.0.1/24") }}
@@ -40,6 +41,7 @@ Usage: {{ include "telemetry-netpol.cidrError" (dict "path" "dns.cidrs[0]" "cidr
 {{ .path }}: '{{ .cidr }}' has host bits set; write the network address of the block (10.0.0.0/24, not 10.0.0.1/24; 2001:db8::/32, not 2001:db8::1/32)
 {{- end }}
 {{- end }}
+
 {{/*
 telemetry-netpol.cidrErrors: telemetry-netpol.cidrError for every CIDR of a list.
 Usage: {{ include "telemetry-netpol.cidrErrors" (dict "key" "dns.cidrs" "cidrs" .Values.dns.cidrs) }}
@@ -49,6 +51,7 @@ Usage: {{ include "telemetry-netpol.cidrErrors" (dict "key" "dns.cidrs" "cidrs" 
 {{- include "telemetry-netpol.cidrError" (dict "path" (printf "%s[%d]" $.key $i) "cidr" $cidr) }}
 {{- end }}
 {{- end }}
+
 {{/*
 telemetry-netpol.validationErrors: every cross-field rule the schema cannot express, one line per violation,
 each naming the full value path and the fix. Empty when the values are consistent.
@@ -63,117 +66,29 @@ Usage: {{ include "telemetry-netpol.validationErrors" . }}
 {{- include "telemetry-netpol.cidrErrors" (dict "key" "apiServer.cidrs" "cidrs" $values.apiServer.cidrs) }}
 {{- include "telemetry-netpol.cidrErrors" (dict "key" "apiServer.webhookSourceCidrs" "cidrs" $values.apiServer.webhookSourceCidrs) }}
 {{- include "telemetry-netpol.cidrErrors" (dict "key" "nodes.cidrs" "cidrs" $values.nodes.cidrs) }}
-{{- $backends := $values.backends.logs }}
+{{- range $signal := list "logs" "metrics" "traces" }}
+{{- $backends := index $values.backends $signal }}
 {{- if and $values.zeroTrust.enabled (not $backends.ports) }}
-backends.logs.ports: list the backend ports; zeroTrust.enabled allows no egress to every port
+backends.{{ $signal }}.ports: list the backend ports; zeroTrust.enabled allows no egress to every port
 {{- end }}
 {{- if and $backends.cidrs (not $values.apiServer.cidrs) }}
 {{- $sharedPorts := list }}
 {{- range $values.apiServer.ports }}{{ if or (not $backends.ports) (has . $backends.ports) }}{{ $sharedPorts = append $sharedPorts . }}{{ end }}{{ end }}
 {{- if $sharedPorts }}
-backends.logs.cidrs: has no effect on port {{ $sharedPorts | join "," }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
+backends.{{ $signal }}.cidrs: has no effect on port {{ $sharedPorts | join "," }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
 {{- end }}
 {{- end }}
-{{- $backends := $values.backends.metrics }}
-{{- if and $values.zeroTrust.enabled (not $backends.ports) }}
-backends.metrics.ports: list the backend ports; zeroTrust.enabled allows no egress to every port
 {{- end }}
-{{- if and $backends.cidrs (not $values.apiServer.cidrs) }}
-{{- $sharedPorts := list }}
-{{- range $values.apiServer.ports }}{{ if or (not $backends.ports) (has . $backends.ports) }}{{ $sharedPorts = append $sharedPorts . }}{{ end }}{{ end }}
-{{- if $sharedPorts }}
-backends.metrics.cidrs: has no effect on port {{ $sharedPorts | join "," }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
-{{- end }}
-{{- end }}
-{{- $backends := $values.backends.traces }}
-{{- if and $values.zeroTrust.enabled (not $backends.ports) }}
-backends.traces.ports: list the backend ports; zeroTrust.enabled allows no egress to every port
-{{- end }}
-{{- if and $backends.cidrs (not $values.apiServer.cidrs) }}
-{{- $sharedPorts := list }}
-{{- range $values.apiServer.ports }}{{ if or (not $backends.ports) (has . $backends.ports) }}{{ $sharedPorts = append $sharedPorts . }}{{ end }}{{ end }}
-{{- if $sharedPorts }}
-backends.traces.cidrs: has no effect on port {{ $sharedPorts | join "," }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
-{{- end }}
-{{- end }}
-{{- range $r, $rule := $values.components.manager.extraIngress }}
+{{- range $name, $component := $values.components }}
+{{- range $r, $rule := $component.extraIngress }}
 {{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.manager.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.%s.extraIngress[%d].from[%d].ipBlock.cidr" $name $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
-{{- range $r, $rule := $values.components.manager.extraEgress }}
+{{- range $r, $rule := $component.extraEgress }}
 {{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.manager.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.%s.extraEgress[%d].to[%d].ipBlock.cidr" $name $r $p) "cidr" .cidr) }}
 {{- end }}{{ end }}
 {{- end }}
-{{- range $r, $rule := $values.components.selfMonitor.extraIngress }}
-{{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.selfMonitor.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.selfMonitor.extraEgress }}
-{{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.selfMonitor.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.fluentBit.extraIngress }}
-{{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.fluentBit.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.fluentBit.extraEgress }}
-{{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.fluentBit.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.logAgent.extraIngress }}
-{{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.logAgent.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.logAgent.extraEgress }}
-{{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.logAgent.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.metricAgent.extraIngress }}
-{{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.metricAgent.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.metricAgent.extraEgress }}
-{{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.metricAgent.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.logGateway.extraIngress }}
-{{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.logGateway.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.logGateway.extraEgress }}
-{{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.logGateway.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.metricGateway.extraIngress }}
-{{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.metricGateway.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.metricGateway.extraEgress }}
-{{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.metricGateway.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.traceGateway.extraIngress }}
-{{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.traceGateway.extraIngress[%d].from[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $values.components.traceGateway.extraEgress }}
-{{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.traceGateway.extraEgress[%d].to[%d].ipBlock.cidr" $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
 {{- end }}
 {{- end }}

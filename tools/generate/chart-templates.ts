@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { baselinePolicies, componentPolicies } from '../model/policies.ts';
 import { leaves } from '../model/values.ts';
-import { componentKeys } from '../model/workloads.ts';
 import { generatedHeader, type OutputFile } from './output-file.ts';
 import { policyView } from './policy-view.ts';
 
@@ -20,8 +19,10 @@ function template(name: string): Handlebars.TemplateDelegate {
 const source = 'tools/model';
 const header = generatedHeader('helm', source);
 
-/** Removes the blank lines the block helpers leave, so the templates read like hand-written ones. */
+/** Removes the blank lines the block helpers leave, so a policy template reads like a hand-written one. */
 const tidy = (text: string) => text.replace(/\n\s*\n/g, '\n').replace(/^\n/, '').trimEnd() + '\n';
+/** Keeps one blank line between the helpers' definitions. */
+const squeeze = (text: string) => text.replace(/\n{3,}/g, '\n\n').replace(/^(.*\n)\n+/, '$1').trimEnd() + '\n';
 
 export function chartTemplates(): OutputFile[] {
   const policy = template('policy.yaml.hbs');
@@ -33,10 +34,10 @@ export function chartTemplates(): OutputFile[] {
   return [
     { path: 'chart/templates/baseline.yaml', content: baselinePolicies.map((p, i) => render(p, i === 0)).join('---\n') },
     ...componentPolicies.map((spec) => ({ path: `chart/templates/${spec.suffix}.yaml`, content: render(spec, true) })),
-    { path: 'chart/templates/_helpers.tpl', content: tidy(template('_helpers.tpl.hbs')({ header })) },
+    { path: 'chart/templates/_helpers.tpl', content: squeeze(template('_helpers.tpl.hbs')({ header })) },
     {
       path: 'chart/templates/_validation.tpl',
-      content: tidy(template('_validation.tpl.hbs')({ header, cidrLists, signals: ['logs', 'metrics', 'traces'], components: componentKeys })),
+      content: squeeze(template('_validation.tpl.hbs')({ header, cidrLists, signals: ['logs', 'metrics', 'traces'] })),
     },
     { path: 'chart/templates/validate.yaml', content: tidy(template('validate.yaml.hbs')({ header })) },
   ];
