@@ -47,29 +47,28 @@ export const switches: Switch[] = [
 
 export const permutationCount = (space: Switch[] = switches) => space.reduce((n, s) => n * s.domain.length, 1);
 
-/** The override values of permutation `index` (mixed radix over the switches, first switch slowest). */
-export function permutationOverride(index: number, space: Switch[] = switches): Record<string, unknown> {
-  const override: Record<string, unknown> = {};
+/** The pick of each switch for permutation `index` (mixed radix, the first switch varies slowest). */
+function picks(index: number, space: Switch[]): { key: string; pick: DomainValue }[] {
+  const chosen: { key: string; pick: DomainValue }[] = [];
   let rest = index;
   for (let i = space.length - 1; i >= 0; i--) {
     const s = space[i];
-    const pick = s.domain[rest % s.domain.length];
+    chosen.unshift({ key: s.key, pick: s.domain[rest % s.domain.length] });
     rest = Math.floor(rest / s.domain.length);
-    setPath(override, s.key, structuredClone(pick.value));
   }
+  return chosen;
+}
+
+/** The override values of permutation `index`: the values file that reproduces it. */
+export function permutationOverride(index: number, space: Switch[] = switches): Record<string, unknown> {
+  const override: Record<string, unknown> = {};
+  for (const { key, pick } of picks(index, space)) setPath(override, key, structuredClone(pick.value));
   return override;
 }
 
 /** The labels of permutation `index`, one per switch, for reports. */
 export function permutationLabels(index: number, space: Switch[] = switches): Record<string, string> {
-  const labels: Record<string, string> = {};
-  let rest = index;
-  for (let i = space.length - 1; i >= 0; i--) {
-    const s = space[i];
-    labels[s.key] = s.domain[rest % s.domain.length].label;
-    rest = Math.floor(rest / s.domain.length);
-  }
-  return labels;
+  return Object.fromEntries(picks(index, space).map(({ key, pick }) => [key, pick.label]));
 }
 
 const defaultsJson = JSON.stringify(defaultValues());
@@ -77,12 +76,7 @@ const defaultsJson = JSON.stringify(defaultValues());
 /** The full values tree of permutation `index`: the defaults with each switch's pick set. */
 export function permutationValues(index: number, space: Switch[] = switches): Values {
   const values = JSON.parse(defaultsJson) as Record<string, unknown>;
-  let rest = index;
-  for (let i = space.length - 1; i >= 0; i--) {
-    const s = space[i];
-    setPath(values, s.key, structuredClone(s.domain[rest % s.domain.length].value));
-    rest = Math.floor(rest / s.domain.length);
-  }
+  for (const { key, pick } of picks(index, space)) setPath(values, key, structuredClone(pick.value));
   return values as unknown as Values;
 }
 

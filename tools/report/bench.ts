@@ -14,7 +14,7 @@ import { benchSchema } from '../validate/bench.ts';
 import { validateRendered } from '../validate/index.ts';
 import { contractBenchmark } from './contract/bench.ts';
 import { runPermutations, sampleIndexes } from './permutations.ts';
-import { enabledWorkloads } from './rendered-checks.ts';
+import { enabledWorkloads } from './checker.ts';
 
 /** kubeconform's published rate on a 4-core laptop (its README), the reference for schema validation alone. */
 export const kubeconformPublishedRate = 7500;

@@ -1,12 +1,23 @@
 // Checks rendered permutations fast: permutations share most of their documents, so each distinct document
 // is parsed, validated and linted once; per permutation only the exceptions in force are matched and the
 // invariants run over its own policy set.
-import { activeExceptions, type HardeningException, type Values } from '../model/index.ts';
+import { activeExceptions, componentKeys, podLabels, workloads, type HardeningException, type Values } from '../model/index.ts';
 import {
   duplicateNameFindings, excuseViolations, ipFamilyTwinFindings, isolationFindings, formatErrors, formatHardeningReport, hardeningViolations, validateDocuments,
   type HardeningViolation, type InvariantFinding, type NetworkPolicy, type ResourceResult,
 } from '../validate/index.ts';
-import { enabledWorkloads } from './rendered-checks.ts';
+
+/** The module workloads the values enable, as the invariants see them. */
+export function enabledWorkloads(values: Values) {
+  return componentKeys.filter((k) => values.components[k].enabled).map((k) => ({ name: workloads[k].name, labels: podLabels(workloads[k]) }));
+}
+
+export interface RenderedCheck {
+  problems: string[];
+  policies: NetworkPolicy[];
+  /** `id: reason` of each recorded exception that excused a violation */
+  exceptionsUsed: string[];
+}
 
 export const splitDocuments = (text: string) =>
   text.split(/^---[ \t]*$/m).map((d) => d.trim()).filter((d) => d && !d.split('\n').every((l) => l.startsWith('#')));
@@ -38,7 +49,7 @@ export class RenderedChecker {
   }
 
   /** Problems of one rendered output for these values; empty when every check passes. */
-  check(manifests: string, values: Values): { problems: string[]; policies: NetworkPolicy[] } {
+  check(manifests: string, values: Values): RenderedCheck {
     const problems: string[] = [];
     const policies: NetworkPolicy[] = [];
     const violations: HardeningViolation[] = [];
@@ -50,10 +61,12 @@ export class RenderedChecker {
       else if (r.status !== 'skipped') problems.push(`${r.kind} ${r.name}: ${r.message ?? formatErrors(r.errors)}`);
       violations.push(...found);
     }
-    problems.push(...formatHardeningReport(excuseViolations(violations, this.exceptionsFor(values))).unexcused);
+    const hardening = excuseViolations(violations, this.exceptionsFor(values));
+    problems.push(...formatHardeningReport(hardening).unexcused);
     findings.push(...isolationFindings(policies, enabledWorkloads(values)), ...duplicateNameFindings(policies));
     problems.push(...findings.map((f) => `${f.invariant}: ${f.message}`));
-    return { problems, policies };
+    const exceptionsUsed = [...new Set(hardening.exceptionsUsed.map((u) => `${u.exception.id}: ${u.exception.reason}`))];
+    return { problems, policies, exceptionsUsed };
   }
 
   get distinctDocuments(): number {
