@@ -25,6 +25,7 @@ check-generated: node_modules/.package-lock.json ## fail when a committed genera
 .PHONY: verify
 verify: node_modules/.package-lock.json check-generated ## the main job: lint, render and verify the defaults, every landscape and every permutation
 	$(CLI) landscapes
+	$(CLI) fuzz --cases 300 --helm-sample 40
 	$(CLI) permutations --helm both --report reports/permutations.json
 
 .PHONY: test
@@ -39,3 +40,16 @@ bench: node_modules/.package-lock.json ## measure the permutation pipeline again
 .PHONY: goldens
 goldens: node_modules/.package-lock.json ## rewrite the golden renders after an intended change (review the diff)
 	UPDATE_GOLDENS=1 npx --no-install tap test/chart/golden.test.ts
+
+.PHONY: fuzz
+fuzz: node_modules/.package-lock.json ## fuzz 10,000 values files against Helm 3 and Helm 4: rejected naming the key, or rendered and proven
+	$(CLI) fuzz --cases 10000 --helm-sample 600 --report reports/fuzz.json
+
+.PHONY: mutate
+mutate: node_modules/.package-lock.json ## mutate every landscape's rendered policies; kill rate per mutation kind, equivalence of survivors
+	$(CLI) mutate --cli-sample --report reports/mutate.json
+
+.PHONY: mutation-score
+mutation-score: node_modules/.package-lock.json ## StrykerJS over tools/analyze and tools/validate (incremental; reports/mutation/*.html)
+	STRYKER_SCOPE=analyze npx --no-install stryker run tools/prove/stryker.config.mjs
+	STRYKER_SCOPE=validate npx --no-install stryker run tools/prove/stryker.config.mjs

@@ -10,8 +10,9 @@
 //                            the generator of the committed kubernetes.schema.json; its one test is a
 //                            byte-for-byte comparison with the committed file (5 s per run)
 //   analyze/format/svg.ts    a call into the wasm Graphviz build
-// The tests run as one process per scope (tools/prove/stryker/*-tests.ts import the test files), so a mutant
-// costs one node start-up, not one per file. Left out: cli.test.ts (spawns the CLI), bench.test.ts and
+// The existing tests run as one process per scope (tools/prove/stryker/*-tests.ts import the test files), so
+// a mutant costs one node start-up, not one per file; test/prove/toolkit adds the tests written against the
+// survivors (their own files, so that incremental runs retest only what they cover). Left out: cli.test.ts (spawns the CLI), bench.test.ts and
 // reference.test.ts (minutes long), schema.test.ts (see validate-tests.ts).
 // STRYKER_SCOPE=analyze|validate (make mutation-score runs both, one after the other): each scope has its
 // own incremental file and report, and runs only its own tests.
@@ -19,12 +20,12 @@ const scope = process.env.STRYKER_SCOPE ?? 'analyze';
 const scopes = {
   analyze: {
     mutate: ['tools/analyze/**/*.ts', '!tools/analyze/commands.ts', '!tools/analyze/bench/**', '!tools/analyze/format/svg.ts'],
-    testFiles: ['tools/prove/stryker/analyze-tests.ts'],
+    testFiles: ['tools/prove/stryker/analyze-tests.ts', 'test/prove/toolkit/analyze-*.test.ts'],
   },
   validate: {
     mutate: ['tools/validate/**/*.ts', '!tools/validate/commands.ts', '!tools/validate/bench.ts',
       '!tools/validate/schema/generate.ts', '!tools/validate/schema/write.ts'],
-    testFiles: ['tools/prove/stryker/validate-tests.ts'],
+    testFiles: ['tools/prove/stryker/validate-tests.ts', 'test/prove/toolkit/validate-*.test.ts'],
   },
 };
 if (!scopes[scope]) throw new Error(`STRYKER_SCOPE: expected analyze or validate, got ${scope}`);

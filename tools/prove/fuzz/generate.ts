@@ -127,14 +127,15 @@ export const plausibleArb: fc.Arbitrary<Record<string, unknown>> = fc.record({
  * inconsistencies, which the chart must reject naming the key.
  */
 export function repair(override: Record<string, any>): Record<string, unknown> {
+  /** the network address of the block, when host bits are set (other spellings are kept as written) */
   const fixCidr = (c: string) => {
-    const [address, prefix] = c.split('/');
-    if (address.includes(':')) {
-      const groups = address.split('::').length === 2 ? null : address.split(':');
-      if (!groups) return c;
-      return randomV6Mask(groups.map((g) => parseInt(g, 16)), Number(prefix));
+    try {
+      const [address, prefix] = ipaddr.parseCIDR(c);
+      const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(c) : ipaddr.IPv6.networkAddressFromCIDR(c);
+      return network.toNormalizedString() === address.toNormalizedString() ? c : `${network.toString()}/${prefix}`;
+    } catch {
+      return c;
     }
-    return maskV4(address.split('.').map(Number), Number(prefix));
   };
   const visit = (node: any): void => {
     if (Array.isArray(node)) { node.forEach(visit); return; }
@@ -155,15 +156,6 @@ export function repair(override: Record<string, any>): Record<string, unknown> {
     for (const s of ['logs', 'metrics', 'traces']) if (!backends[s]?.ports?.length) backends[s] = { ...(backends[s] ?? {}), ports: [443] };
   }
   return out;
-}
-
-function randomV6Mask(groups: number[], p: number): string {
-  if (groups.length !== 8 || groups.some((g) => Number.isNaN(g))) return `${groups.map((g) => g.toString(16)).join(':')}/${p}`;
-  const g = groups.map((x, i) => {
-    const bits = Math.max(0, Math.min(16, p - i * 16));
-    return bits === 16 ? x : bits === 0 ? 0 : x - (x % 2 ** (16 - bits));
-  });
-  return `${ipaddr.IPv6.parse(g.map((x) => x.toString(16)).join(':')).toString()}/${p}`;
 }
 
 // ---------------------------------------------------------------- hostile edits
@@ -293,7 +285,7 @@ export function applyEdit(override: Record<string, unknown>, edit: EditSpec): vo
 }
 
 export const caseArb: fc.Arbitrary<FuzzCase> = fc.tuple(
-  fc.tuple(plausibleArb, fc.boolean()).map(([p, careful]) => (careful ? repair(p) : p)),
+  fc.tuple(plausibleArb, fc.boolean(), fc.boolean()).map(([p, a, b]) => [p, a || b] as const).map(([p, careful]) => (careful ? repair(p) : p)),
   fc.oneof({ weight: 5, arbitrary: fc.constant([] as EditSpec[]) }, { weight: 5, arbitrary: fc.array(editArb, { minLength: 1, maxLength: 3 }) }),
   fc.constantFrom<Style>('block', 'block', 'flow', 'anchors'),
 ).map(([plausible, edits, style]) => {

@@ -21,7 +21,8 @@ const isMap = (x: unknown): x is Record<string, unknown> => typeof x === 'object
 export function prepare(text: string): Prepared {
   let override: unknown;
   try {
-    override = load(text) ?? {};
+    // an empty file (or comments only) is no override; js-yaml throws on it, helm takes it
+    override = text.split('\n').every((l) => /^\s*(#.*)?$/.test(l)) ? {} : load(text, { maxDepth: 1000 } as never) ?? {};
   } catch (err) {
     return { text, yamlError: (err as Error).message.split('\n')[0], schema: { valid: false, errors: ['not YAML'], keys: [] } };
   }
