@@ -25,7 +25,7 @@ check-generated: node_modules/.package-lock.json ## fail when a committed genera
 .PHONY: verify
 verify: node_modules/.package-lock.json check-generated ## the main job: lint, render and verify the defaults, every landscape and every permutation
 	$(CLI) landscapes
-	$(CLI) fuzz --cases 300 --helm-sample 40
+	$(CLI) fuzz --cases 300 --helm-sample 40 --known test/prove/regressions
 	$(CLI) permutations --helm both --report reports/permutations.json
 
 .PHONY: test
@@ -43,7 +43,7 @@ goldens: node_modules/.package-lock.json ## rewrite the golden renders after an 
 
 .PHONY: fuzz
 fuzz: node_modules/.package-lock.json ## fuzz 10,000 values files against Helm 3 and Helm 4: rejected naming the key, or rendered and proven
-	$(CLI) fuzz --cases 10000 --helm-sample 600 --report reports/fuzz.json
+	$(CLI) fuzz --cases 10000 --helm-sample 500 --known test/prove/regressions --report reports/fuzz.json
 
 .PHONY: mutate
 mutate: node_modules/.package-lock.json ## mutate every landscape's rendered policies; kill rate per mutation kind, equivalence of survivors

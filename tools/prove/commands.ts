@@ -1,6 +1,6 @@
 // `fuzz` and `mutate`: the two proofs of issue 5 (values fuzzing against the real helm, policy mutation
 // testing of the checks). tools/cli.ts registers them with one call.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
@@ -13,7 +13,30 @@ const positive = (name: string, text: string) => {
   return n;
 };
 
-export function formatFuzzReport(r: FuzzReport): string[] {
+/** Known open findings: `# open:` regression files with a `# cause: REGEX` line (matched against a failure's problems). */
+export function knownFindings(dir: string): { file: string; cause: RegExp }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().flatMap((file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const cause = /^# cause: (.+)$/m.exec(text)?.[1];
+    return text.startsWith('# open:') && cause ? [{ file, cause: new RegExp(cause) }] : [];
+  });
+}
+
+/** The known finding a failure is an instance of: every problem of the failure matches one of them. */
+export function knownFindingOf(problems: string[], known: { file: string; cause: RegExp }[]): string | undefined {
+  const first = known.find((k) => problems.some((p) => k.cause.test(p)));
+  if (!first) return undefined;
+  return problems.every((p) => known.some((k) => k.cause.test(p)) || /isolated: workload/.test(p)) ? first.file : undefined;
+}
+
+export function formatFuzzReport(r: FuzzReport, known: { file: string; cause: RegExp }[] = []): string[] {
+  const byFinding = new Map<string, number>();
+  for (const f of r.failures) {
+    const k = knownFindingOf(f.problems, known);
+    if (k) byFinding.set(k, (byFinding.get(k) ?? 0) + 1);
+  }
+  const knownCount = [...byFinding.values()].reduce((a, b) => a + b, 0);
   const rejected = r.schemaRejected + r.chartRejected;
   const lines = [
     `fuzz: ${r.cases} cases run (seed ${r.seed}), helm ${r.helm.join(' and ')}, ${r.seconds}s`,
@@ -22,7 +45,8 @@ export function formatFuzzReport(r: FuzzReport): string[] {
     `    by the chart's cross-field and host-bit checks: ${r.chartRejected} (every case rendered through the harness by both versions; the message must name each key the model predicts)`,
     `  accepted and proven: ${r.acceptedProven} (both versions: strict schema, API rules, lint, invariants, allow-all scan, flow contract, same output; ` +
       `${r.acceptedHelmChecked} also through the real helm template: same documents)`,
-    `  failures: ${r.failures.length}`,
+    `  failures: ${r.failures.length}` + (known.length ? ` (${knownCount} instances of known open findings, ${r.failures.length - knownCount} new)` : ''),
+    ...[...byFinding].map(([file, n]) => `    ${n} × known open finding test/prove/regressions/${file}`),
     ...Object.entries(r.causes).sort((a, b) => b[1] - a[1]).map(([cause, n]) => `    ${n} × ${cause}`),
     `  cases by kind: ${Object.entries(r.kinds).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`,
   ];
@@ -42,7 +66,9 @@ export function registerProveCommands(program: Command): void {
     .option('--helm-sample <n>', 'schema-rejected cases checked with the real helm template (accepted ones: a fifth of it)', '600')
     .option('--report <file>', 'write the JSON report')
     .option('--counterexamples <dir>', 'where shrunk counterexamples are written', 'reports/fuzz')
-    .action(async (flags: { cases: string; seed: string; helmSample: string; report?: string; counterexamples: string }) => {
+    .option('--known <dir>', 'fail only on failures that are no instance of the open findings in this folder (`# open:` files with a `# cause:` line)')
+    .action(async (flags: { cases: string; seed: string; helmSample: string; report?: string; counterexamples: string; known?: string }) => {
+      const known = flags.known ? knownFindings(flags.known) : [];
       const bar = process.stderr.isTTY;
       let last = '';
       const report = await runFuzz({
@@ -54,15 +80,16 @@ export function registerProveCommands(program: Command): void {
         },
       });
       if (bar) process.stderr.write('\n');
-      for (const line of formatFuzzReport(report)) console.log(line);
+      for (const line of formatFuzzReport(report, known)) console.log(line);
       if (flags.report) writeFileSync(flags.report, JSON.stringify(report, null, 1));
+      const fresh = report.failures.filter((f) => !knownFindingOf(f.problems, known));
       if (report.failures.length) {
         mkdirSync(flags.counterexamples, { recursive: true });
         for (const f of report.failures) {
           writeFileSync(join(flags.counterexamples, `case-${f.index}.yaml`), `# ${f.problems.join('\n# ').replace(/\n(?!#)/g, '\n# ')}\n${f.text}`);
           if (f.shrunk) writeFileSync(join(flags.counterexamples, `case-${f.index}-shrunk.yaml`), f.shrunk);
         }
-        throw new UserError(`${report.failures.length} fuzz case(s) failed; values files in ${flags.counterexamples}/ (copy a shrunk one into test/prove/regressions/)`);
+        if (fresh.length) throw new UserError(`${fresh.length} fuzz case(s) failed; values files in ${flags.counterexamples}/ (copy a shrunk one into test/prove/regressions/)`);
       }
     });
 

@@ -7,7 +7,8 @@ const at = (docs: Doc[], s: { p: number; direction: string; r: number; peersKey:
   `${nameOf(docs[s.p])} ${s.direction}[${s.r}].${s.peersKey}[${s.q}]`;
 
 export function widenCidr(docs: Doc[]): Mutant[] {
-  return [...peers(docs)].filter((s) => s.peer.ipBlock?.cidr).map((s) => {
+  // a block that is already 0.0.0.0/0 or ::/0 has nothing to widen: no mutant
+  return [...peers(docs)].filter((s) => s.peer.ipBlock?.cidr && !['0.0.0.0/0', '::/0'].includes(String(s.peer.ipBlock.cidr))).map((s) => {
     const out = clone(docs);
     const block = out[s.p].spec[s.direction][s.r][s.peersKey][s.q].ipBlock;
     const wide = String(block.cidr).includes(':') ? '::/0' : '0.0.0.0/0';
