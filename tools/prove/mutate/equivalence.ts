@@ -77,9 +77,15 @@ function probeTopology(versions: Doc[][], releaseNamespace: string, moduleNames:
         if (range) for (const v of [range.first, range.last]) addresses.add(formatAddress(range.family, v));
         continue;
       }
-      const ns = peer.namespaceSelector ? namespaceFor(peer.namespaceSelector) : (docs[p].metadata?.namespace ?? releaseNamespace);
-      addPod(ns, labelsFor(peer.podSelector));
-      addPod(ns, {});
+      // a namespace selector by name (In [a, b, ...]) gets a pod in every namespace it names, not just the first
+      const byName = (peer.namespaceSelector?.matchExpressions ?? []).find((e: Doc) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'In');
+      const spaces: string[] = byName
+        ? byName.values.map((v: string) => namespaceFor({ ...peer.namespaceSelector, matchExpressions: [{ ...byName, values: [v] }] }))
+        : [peer.namespaceSelector ? namespaceFor(peer.namespaceSelector) : (docs[p].metadata?.namespace ?? releaseNamespace)];
+      for (const ns of spaces) {
+        addPod(ns, labelsFor(peer.podSelector));
+        addPod(ns, {});
+      }
       addPod('probe-plain', labelsFor(peer.podSelector));
     }
   }
