@@ -5,7 +5,7 @@ Usage: {{ include "telemetry-netpol.labels" . }}
 */}}
 {{- define "telemetry-netpol.labels" -}}
 app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 kyma-project.io/module: telemetry
@@ -34,7 +34,7 @@ Usage: {{ include "telemetry-netpol.peers.modulePods" (dict "context" . "name" "
 {{- define "telemetry-netpol.peers.modulePods" -}}
 - namespaceSelector:
     matchLabels:
-      kubernetes.io/metadata.name: {{ .context.Release.Namespace }}
+      kubernetes.io/metadata.name: {{ .context.Release.Namespace | quote }}
   podSelector:
     matchLabels:
       app.kubernetes.io/name: {{ .name }}
@@ -157,7 +157,7 @@ Usage: {{ include "telemetry-netpol.rules.backends" (dict "context" . "signal" "
 - to:
     - namespaceSelector:
         matchLabels:
-          kubernetes.io/metadata.name: {{ $backend.namespace }}
+          kubernetes.io/metadata.name: {{ $backend.namespace | quote }}
       podSelector:
         matchLabels:
           {{- toYaml $backend.podLabels | nindent 10 }}

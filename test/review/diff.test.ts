@@ -29,13 +29,11 @@ t.test('narrowed backends: the address space is cut by the ipBlocks of both rend
   t.ok(got.every((l) => l.startsWith('- ')), 'narrowing only removes flows');
   const agent = 'kyma-system/telemetry-log-agent[Pod]';
   t.notOk(got.some((l) => l.startsWith(`- ${agent} => 198.51.100.0-198.51.100.255[External]`)), 'the log backends keep everything');
-  t.ok(
-    got.includes(`- ${agent} => 0.0.0.0-10.250.0.0[External] : SCTP 1-65535,TCP 1-52,54-65535,UDP 1-52,54-65535`),
-    'elsewhere only DNS (53, any address) remains',
-  );
+  t.ok(got.includes(`- ${agent} => 0.0.0.0-10.250.0.0[External] : All Connections`), 'elsewhere the log agent loses everything');
+  t.notOk(got.some((l) => l.startsWith(`- ${agent} => 169.254.20.10-169.254.20.10[External]`) && l.includes('UDP 53')), 'but keeps DNS at node-local-dns');
   const manager = 'kyma-system/manager[Pod]';
-  t.ok(got.includes(`- ${manager} => 0.0.0.0-10.250.0.0[External] : TCP 443`), 'the manager loses 443 off the API server address');
-  t.notOk(got.some((l) => l.startsWith(`- ${manager} => 10.250.0.1-10.250.0.1[External]`)), 'and keeps it at 10.250.0.1');
+  t.ok(got.includes(`- ${manager} => 0.0.0.0-10.250.0.0[External] : TCP 53,443,UDP 53`), 'the manager loses 443 and DNS off the API server and node-local-dns addresses');
+  t.ok(got.includes(`- ${manager} => 10.250.0.1-10.250.0.1[External] : TCP 53,UDP 53`), 'and keeps 443 at 10.250.0.1, losing only DNS there');
 });
 
 t.test('a disabled workload: its flows are removed, nobody else changes', async (t) => {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { baselinePolicies, componentPolicies } from '../model/policies.ts';
+import { shadowings, type AddressRule } from '../model/cross-field.ts';
 import { leaves } from '../model/values.ts';
 import { generatedHeader, type OutputFile } from './output-file.ts';
 import { policyView } from './policy-view.ts';
@@ -24,6 +25,20 @@ const tidy = (text: string) => text.replace(/\n\s*\n/g, '\n').replace(/^\n/, '')
 /** Keeps one blank line between the helpers' definitions. */
 const squeeze = (text: string) => text.replace(/\n{3,}/g, '\n\n').replace(/^(.*\n)\n+/, '$1').trimEnd() + '\n';
 
+/** A rule's ports as Helm expressions: the list, and whether it stands for every port. */
+function portsExpr(rule: AddressRule): { list: string; all: string } {
+  if ('fixed' in rule.ports) return { list: `(list ${rule.ports.fixed.join(' ')})`, all: 'false' };
+  return { list: `$values.${rule.ports.key}`, all: rule.ports.allWhenEmpty ? `(empty $values.${rule.ports.key})` : 'false' };
+}
+
+const shadowingViews = () => shadowings.map(({ restricted, open }) => {
+  const [a, b] = [portsExpr(restricted), portsExpr(open)];
+  return {
+    restrictedKey: restricted.cidrsKey, restrictedTitle: restricted.title, openKey: open.cidrsKey, openTitle: open.title,
+    a: a.list, aAll: a.all, b: b.list, bAll: b.all,
+  };
+});
+
 export function chartTemplates(): OutputFile[] {
   const policy = template('policy.yaml.hbs');
   const render = (spec: (typeof baselinePolicies)[number], withHeader: boolean) =>
@@ -37,7 +52,7 @@ export function chartTemplates(): OutputFile[] {
     { path: 'chart/templates/_helpers.tpl', content: squeeze(template('_helpers.tpl.hbs')({ header })) },
     {
       path: 'chart/templates/_validation.tpl',
-      content: squeeze(template('_validation.tpl.hbs')({ header, cidrLists, signals: ['logs', 'metrics', 'traces'] })),
+      content: squeeze(template('_validation.tpl.hbs')({ header, cidrLists, signals: ['logs', 'metrics', 'traces'], shadowings: shadowingViews() })),
     },
     { path: 'chart/templates/validate.yaml', content: tidy(template('validate.yaml.hbs')({ header })) },
   ];

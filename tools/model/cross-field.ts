@@ -1,26 +1,78 @@
-// The cross-field rules of chart/templates/validate.yaml, as the model states them. The permutation runner
-// compares helm's verdict with these, so a check that stops firing (or fires wrongly) is caught.
+// The cross-field rules of chart/templates/validate.yaml, as the model states them. validate.yaml is generated
+// from the same data, and the permutation runner compares helm's verdict with these predicates, so a check
+// that stops firing (or fires wrongly) is caught.
 import type { Values } from './exceptions.ts';
-import type { Signal } from './workloads.ts';
+import { componentKeys, workloads, type ComponentKey, type Signal } from './workloads.ts';
+
+/**
+ * An egress rule to an address list. With the list empty it allows every address on its ports; with the list
+ * set it restricts its pods on those ports, unless an open rule for the same pods shares a port.
+ */
+export interface AddressRule {
+  /** the values key of the CIDR list */
+  cidrsKey: string;
+  /** what the rule reaches, for messages */
+  title: string;
+  pods: ComponentKey[];
+  /** fixed ports, or a values key whose empty list means every port (`allWhenEmpty`) */
+  ports: { fixed: number[] } | { key: string; allWhenEmpty: boolean };
+}
+
+const signals: Signal[] = ['logs', 'metrics', 'traces'];
+const exporters = (s: Signal) => componentKeys.filter((k) => workloads[k].exports === s);
+
+export const addressRules: AddressRule[] = [
+  { cidrsKey: 'dns.cidrs', title: 'the DNS rule', pods: [...componentKeys], ports: { fixed: [53] } },
+  { cidrsKey: 'apiServer.cidrs', title: 'the API server rule', pods: [...componentKeys], ports: { key: 'apiServer.ports', allWhenEmpty: false } },
+  { cidrsKey: 'nodes.cidrs', title: 'the kubelet rule', pods: ['metricAgent'], ports: { fixed: [10250] } },
+  ...signals.map((s): AddressRule => ({
+    cidrsKey: `backends.${s}.cidrs`, title: `the ${s} backend rule`, pods: exporters(s),
+    ports: { key: `backends.${s}.ports`, allWhenEmpty: true },
+  })),
+];
+
+/** A restriction that an open rule voids: the restricted rule's pods are all covered by the open one. */
+export interface Shadowing { restricted: AddressRule; open: AddressRule }
+
+const canShare = (a: AddressRule, b: AddressRule) =>
+  !('fixed' in a.ports && 'fixed' in b.ports) || a.ports.fixed.some((p) => (b.ports as { fixed: number[] }).fixed.includes(p));
+
+export const shadowings: Shadowing[] = addressRules.flatMap((restricted) => addressRules
+  .filter((open) => open !== restricted && restricted.pods.every((p) => open.pods.includes(p)) && canShare(restricted, open))
+  .map((open) => ({ restricted, open })));
 
 export interface CrossFieldViolation {
   /** the values key the chart's message must name */
   key: string;
-  rule: 'zero-trust-backend-ports' | 'backend-cidrs-void-on-api-server-ports';
+  rule: 'zero-trust-backend-ports' | 'restriction-without-effect';
 }
 
-const signals: Signal[] = ['logs', 'metrics', 'traces'];
+const at = (v: Values, key: string): unknown => key.split('.').reduce<any>((node, k) => node?.[k], v);
 
-/** Violations of the rules that relate several keys (CIDR host bits are checked per key, not here). */
+/** The ports of a rule under these values; 'all' for every port. */
+function portsOf(rule: AddressRule, v: Values): number[] | 'all' {
+  if ('fixed' in rule.ports) return rule.ports.fixed;
+  const ports = at(v, rule.ports.key) as number[];
+  return ports.length === 0 && rule.ports.allWhenEmpty ? 'all' : ports;
+}
+
+function sharedPorts(a: number[] | 'all', b: number[] | 'all'): number[] | 'all' {
+  if (a === 'all') return b;
+  if (b === 'all') return a;
+  return a.filter((p) => b.includes(p));
+}
+
+/** Violations of the rules that relate several keys (CIDR syntax is checked per key, not here). */
 export function crossFieldViolations(v: Values): CrossFieldViolation[] {
   const found: CrossFieldViolation[] = [];
   for (const s of signals) {
-    const b = v.backends[s];
-    if (v.zeroTrust.enabled && b.ports.length === 0) found.push({ key: `backends.${s}.ports`, rule: 'zero-trust-backend-ports' });
-    const shared = v.apiServer.ports.filter((p) => b.ports.length === 0 || b.ports.includes(p));
-    if (b.cidrs.length > 0 && v.apiServer.cidrs.length === 0 && shared.length > 0) {
-      found.push({ key: `backends.${s}.cidrs`, rule: 'backend-cidrs-void-on-api-server-ports' });
-    }
+    if (v.zeroTrust.enabled && v.backends[s].ports.length === 0) found.push({ key: `backends.${s}.ports`, rule: 'zero-trust-backend-ports' });
+  }
+  for (const { restricted, open } of shadowings) {
+    const isSet = (r: AddressRule) => (at(v, r.cidrsKey) as string[]).length > 0;
+    if (!isSet(restricted) || isSet(open)) continue;
+    const shared = sharedPorts(portsOf(restricted, v), portsOf(open, v));
+    if (shared === 'all' || shared.length > 0) found.push({ key: restricted.cidrsKey, rule: 'restriction-without-effect' });
   }
   return found;
 }

@@ -187,9 +187,10 @@ function representative(set: ConnectionSet): [Protocol, number] {
 export function ruleComments(manifests: string): Map<string, Record<'ingress' | 'egress', (string | undefined)[]>> {
   const out = new Map<string, Record<'ingress' | 'egress', (string | undefined)[]>>();
   for (const doc of manifests.split(/^---[ \t]*$/m)) {
-    const name = /^ {2}name: (\S+)$/m.exec(doc)?.[1];
+    const unquote = (text: string | undefined) => text?.replace(/^"(.*)"$/, '$1');
+    const name = unquote(/^ {2}name: (\S+)$/m.exec(doc)?.[1]);
     if (!name || !/^kind: NetworkPolicy$/m.test(doc)) continue;
-    const namespace = /^ {2}namespace: (\S+)$/m.exec(doc)?.[1] ?? 'default';
+    const namespace = unquote(/^ {2}namespace: (\S+)$/m.exec(doc)?.[1]) ?? 'default';
     const rules: Record<'ingress' | 'egress', (string | undefined)[]> = { ingress: [], egress: [] };
     let section: 'ingress' | 'egress' | undefined;
     let itemIndent = '';
