@@ -43,15 +43,24 @@ export function hasHostBits(cidr: string): boolean {
   return network.toNormalizedString() !== address.toNormalizedString();
 }
 
+/** An IPv6 block not written in RFC 5952 form (what the API's canonical-form rule rejects). */
+export function nonCanonical(cidr: string): boolean {
+  const [address] = cidr.split('/');
+  return address.includes(':') && ipaddr.IPv6.parse(address).toRFC5952String() !== address;
+}
+
+/** The chart's per-CIDR check: host bits first, else a non-canonical IPv6 text. */
+const badCidr = (cidr: string) => hasHostBits(cidr) || nonCanonical(cidr);
+
 /** The keys the chart's own checks (templates/_validation.tpl) must reject these schema-valid values with. */
 export function chartRejectionKeys(values: Values): string[] {
   const keys = crossFieldViolations(values).map((v) => v.key);
   const at = (key: string) => key.split('.').reduce<unknown>((n, k) => (isMap(n) ? n[k] : undefined), values);
-  for (const key of CIDR_KEYS) (at(key) as string[]).forEach((c, i) => { if (hasHostBits(c)) keys.push(`${key}[${i}]`); });
+  for (const key of CIDR_KEYS) (at(key) as string[]).forEach((c, i) => { if (badCidr(c)) keys.push(`${key}[${i}]`); });
   for (const [component, c] of Object.entries(values.components)) {
     for (const [direction, peersKey] of [['extraIngress', 'from'], ['extraEgress', 'to']] as const) {
       ((c as Record<string, unknown>)[direction] as Record<string, { ipBlock?: { cidr: string } }[]>[]).forEach((rule, r) => rule[peersKey].forEach((peer, p) => {
-        if (peer.ipBlock && hasHostBits(peer.ipBlock.cidr)) keys.push(`components.${component}.${direction}[${r}].${peersKey}[${p}].ipBlock.cidr`);
+        if (peer.ipBlock && badCidr(peer.ipBlock.cidr)) keys.push(`components.${component}.${direction}[${r}].${peersKey}[${p}].ipBlock.cidr`);
       }));
     }
   }
