@@ -61,7 +61,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
   }
   log(`median: naive ${median(naive).toFixed(1)} permutations/s, ours ${median(ours).toFixed(0)} permutations/s, ratio ${(median(ours) / median(naive)).toFixed(1)}x (targets: 500/s, 20x)`);
   const contract = await contractBenchmark({ count: opts.contractSamples });
-  log(`flow contract per accepted permutation (${contract.permutations - contract.rejected} of ${contract.permutations}): ${contract.coldMs.toFixed(2)} ms cold, ${contract.warmMs.toFixed(2)} ms cached (the second helm version's identical render)`);
+  log(`flow contract per accepted permutation (${contract.permutations} of ${contract.permutations + contract.rejected}): ${contract.coldMs.toFixed(2)} ms cold, ${contract.warmMs.toFixed(2)} ms cached (the second helm version's identical render)${contract.failed.length ? `, ${contract.failed.length} FAILED` : ''}`);
   const schemaRates = Array.from({ length: opts.rounds }, () => benchSchema(50_000));
   log(`schema validation alone: median ${Math.round(median(schemaRates))} resources/s, ${(median(schemaRates) / kubeconformPublishedRate).toFixed(1)}x kubeconform's published ${kubeconformPublishedRate}/s (target: 10x)`);
 }
