@@ -190,6 +190,13 @@ backends.metrics.cidrs: has no effect on {{ $shared }} while dns.cidrs is empty 
 backends.metrics.cidrs: has no effect on {{ $shared }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
 {{- end }}
 {{- end }}
+{{- /* the metrics backend rule has no effect where the kubelet rule allows every address on a shared port */}}
+{{- if and $values.backends.metrics.cidrs (not $values.nodes.cidrs) }}
+{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.backends.metrics.ports "aAll" (empty $values.backends.metrics.ports) "b" (list 10250) "bAll" false) }}
+{{- if $shared }}
+backends.metrics.cidrs: has no effect on {{ $shared }} while nodes.cidrs is empty (the kubelet rule allows every address there); set nodes.cidrs
+{{- end }}
+{{- end }}
 {{- /* the traces backend rule has no effect where the DNS rule allows every address on a shared port */}}
 {{- if and $values.backends.traces.cidrs (not $values.dns.cidrs) }}
 {{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.backends.traces.ports "aAll" (empty $values.backends.traces.ports) "b" (list 53) "bAll" false) }}

@@ -36,13 +36,12 @@ async function survivors(name: string): Promise<string[]> {
   return out;
 }
 
-t.test('zero trust: every removal is caught but CoreDNS port 53 (allowed, 8053 is the one required on Gardener)', async (t) => {
-  t.same(await survivors('zero-trust'), ['dns egress[0] port 53/UDP', 'dns egress[0] port 53/TCP']);
+t.test('zero trust: every removal is caught', async (t) => {
+  t.same(await survivors('zero-trust'), []);
 });
 
 t.test('phase 1: only the redundant rules survive', async (t) => {
   t.same(await survivors('defaults'), [
-    'dns egress[0] port 53/UDP', 'dns egress[0] port 53/TCP',
     // the self-monitor carries the scraping label, so with rma.namespaces empty the RMA rule admits it too
     'fluent-bit ingress[0]', 'log-agent ingress[0]', 'log-gateway ingress[1]', 'metric-agent ingress[0]',
     // the metric backends rule (any address, any port) already reaches the kubelet

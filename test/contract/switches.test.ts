@@ -48,8 +48,8 @@ t.test('istio.enabled: Envoy metrics port dropped, or opened without Istio', asy
 });
 
 t.test('dns.preset: CoreDNS port or kube-system label of the other preset', async (t) => {
-  await caught(t, 'gardener without 8053', gardener, (m) => mutate(m, 'dns', (s) => {
-    s.egress[0].ports = s.egress[0].ports.filter((p: any) => p.port !== 8053);
+  await caught(t, 'gardener with the CoreDNS port of plain Kubernetes', gardener, (m) => mutate(m, 'dns', (s) => {
+    s.egress[0].ports = s.egress[0].ports.map((p: any) => ({ ...p, port: 53 }));
   }), 'dns-kube-dns-gardener');
   await caught(t, 'kubernetes with the Gardener label', kubernetes, (m) => mutate(m, 'dns', (s) => {
     s.egress[0].to[0].namespaceSelector = { matchLabels: { 'gardener.cloud/purpose': 'kube-system' } };
@@ -180,4 +180,13 @@ t.test('the classic traps of DESIGN are caught by the contract alone', async (t)
   open(zt((m) => mutate(m, 'metric-gateway', (s) => {
     for (const r of s.egress) for (const p of r.to ?? []) if (p.ipBlock?.cidr?.includes(':')) p.ipBlock.cidr = '::/0';
   })), 'IPv6 left open while IPv4 is narrowed');
+});
+
+t.test('module peers: a pod named like the self-monitor outside the module namespace is no self-monitor', async (t) => {
+  await caught(t, 'self-monitor peer without its namespace', zeroTrust, (m) => mutate(m, 'fluent-bit', (s) => {
+    s.ingress[ruleWith(s.ingress, 'telemetry-self-monitor')].from[0].namespaceSelector = {};
+  }), 'module-impostor-scrape-denied');
+  await caught(t, 'manager peer without its namespace', gardener, (m) => mutate(m, 'self-monitor', (s) => {
+    s.ingress[ruleWith(s.ingress, '"manager"')].from[0].namespaceSelector = {};
+  }), 'module-impostor-queries-denied');
 });

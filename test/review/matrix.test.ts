@@ -45,7 +45,7 @@ t.test('defaults: the table holds the phase 1 flows', async (t) => {
   t.equal(cell('manager', 'log-gateway'), '—');
   t.equal(cell('log-gateway', 'trace-gateway'), '—');
   // egress of the module
-  t.equal(cell('manager', 'kube-dns'), 'TCP 53,8053, UDP 53,8053', 'Gardener: CoreDNS behind 53 listens on 8053');
+  t.equal(cell('manager', 'kube-dns'), 'TCP 8053, UDP 8053', 'Gardener: CoreDNS behind the port-53 Service listens on 8053');
   t.equal(cell('manager', 'node-local-dns'), 'TCP 53,443, UDP 53', 'DNS and API server rules both admit any address');
   t.equal(cell('manager', 'backend-logs'), 'TCP 53,443, UDP 53', 'the manager exports nothing');
   t.equal(cell('log-agent', 'backend-logs'), 'all', 'unrestricted backends: every address, every port');

@@ -31,14 +31,25 @@ export const addressRules: AddressRule[] = [
   })),
 ];
 
-/** A restriction that an open rule voids: the restricted rule's pods are all covered by the open one. */
+/**
+ * A restriction that an open rule voids on a shared port. A baseline restriction (every module pod) is void
+ * only where a baseline rule is open: a component's own recorded exception (open backends, say) leaves it
+ * meaningful for every other pod. A component's restriction is void wherever an open rule covers any of its
+ * pods, e.g. restricted metric backends on 10250 while the kubelet rule opens every address there for the
+ * metric agent.
+ */
 export interface Shadowing { restricted: AddressRule; open: AddressRule }
+
+const everyPod = (r: AddressRule) => componentKeys.every((k) => r.pods.includes(k));
+const voids = (open: AddressRule, restricted: AddressRule) => (everyPod(restricted)
+  ? everyPod(open)
+  : restricted.pods.some((p) => open.pods.includes(p)));
 
 const canShare = (a: AddressRule, b: AddressRule) =>
   !('fixed' in a.ports && 'fixed' in b.ports) || a.ports.fixed.some((p) => (b.ports as { fixed: number[] }).fixed.includes(p));
 
 export const shadowings: Shadowing[] = addressRules.flatMap((restricted) => addressRules
-  .filter((open) => open !== restricted && restricted.pods.every((p) => open.pods.includes(p)) && canShare(restricted, open))
+  .filter((open) => open !== restricted && voids(open, restricted) && canShare(restricted, open))
   .map((open) => ({ restricted, open })));
 
 export interface CrossFieldViolation {

@@ -7,6 +7,7 @@ import {
 import { istioMetricsPort, metricsPorts, moduleLabel, workloads, type ComponentKey, type Workload } from './workloads.ts';
 
 const gardenerDns = { dnsPreset: 'gardener' } as const;
+const kubernetesDns = { dnsPreset: 'kubernetes' } as const;
 
 const baseline: PolicySpec[] = [
   {
@@ -15,9 +16,10 @@ const baseline: PolicySpec[] = [
     podSelector: moduleLabel,
     ingress: [],
     egress: [
-      // Egress is checked after the Service DNAT: CoreDNS pods listen on 8053 on Gardener.
+      // Egress is checked after the Service DNAT: behind the port-53 Service, CoreDNS pods listen on 8053 on
+      // Gardener and on 53 elsewhere.
       rule('resolve names at the cluster DNS pods', [to.kubeDns()],
-        onPorts(udp(53), tcp(53), udp(8053, gardenerDns), tcp(8053, gardenerDns))),
+        onPorts(udp(53, kubernetesDns), tcp(53, kubernetesDns), udp(8053, gardenerDns), tcp(8053, gardenerDns))),
       // node-local-dns runs on the host network: only an address rule reaches it.
       rule('resolve names at node-local DNS and DNS service addresses', [to.addresses('dns.cidrs')],
         onPorts(udp(53), tcp(53))),
