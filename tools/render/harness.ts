@@ -3,10 +3,11 @@
 // top-level one: the same real helm, the same templates and helpers, a fraction of the process start-ups.
 // The cross-field checks run through the chart's own `telemetry-netpol.validationErrors` helper, whose
 // messages a rejected permutation reports instead of failing the whole batch.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { chartDir, projectRoot } from '../paths.ts';
+import { chartDir } from '../paths.ts';
 import type { Helm } from './helm.ts';
 import { defaultNamespace, releaseName } from './render.ts';
 
@@ -21,11 +22,10 @@ export interface HarnessRender {
 
 const marker = 'kind: TelemetryNetpolHarnessRender';
 
-/** Writes the harness chart into .cache (rebuilt from chart/ on every call: it is cheap). */
+/** Writes the harness chart into a new temporary folder (built from the chart on every call: it is cheap). */
 export function buildHarnessChart(source = chartDir): string {
-  const dir = join(projectRoot, '.cache', `harness-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'templates'), { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'telemetry-netpol-harness-'));
+  mkdirSync(join(dir, 'templates'));
   writeFileSync(join(dir, 'Chart.yaml'), readFileSync(join(source, 'Chart.yaml')));
   const templates = readdirSync(join(source, 'templates')).sort();
   const includes: string[] = [];

@@ -55,7 +55,7 @@ function podIp(network: IpRange, n: bigint): string {
 const kebab = (id: string) => id.replace(/\./g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const SIGNALS = ['logs', 'metrics', 'traces'] as const;
 const NAMESPACE_KEYS = ['rma.namespaces', 'otlp.namespaces', 'scrapeTargets.namespaces'];
-const CIDR_KEYS = ['apiServer.cidrs', 'apiServer.webhookSourceCidrs', 'dns.cidrs', 'nodes.cidrs', ...SIGNALS.map((s) => `backends.${s}.cidrs`)];
+export const CIDR_KEYS = ['apiServer.cidrs', 'apiServer.webhookSourceCidrs', 'dns.cidrs', 'nodes.cidrs', ...SIGNALS.map((s) => `backends.${s}.cidrs`)];
 
 function ranges(values: object, key: string) {
   return listAt(values, key).map((c) => {
