@@ -57,9 +57,12 @@ manifests: |
   return dir;
 }
 
+/** Numbers each batch's values file: concurrent batches of one process must not share a file. */
+let batchCounter = 0;
+
 /** Renders a batch of full values trees; returns one result per permutation, in order. */
 export async function renderBatch(helm: Helm, harnessDir: string, batch: unknown[], namespace = defaultNamespace): Promise<HarnessRender[]> {
-  const valuesFile = join(harnessDir, `values-${process.hrtime.bigint()}.json`);
+  const valuesFile = join(harnessDir, `values-${++batchCounter}.json`);
   writeFileSync(valuesFile, JSON.stringify({ permutations: batch }));
   try {
     const out = await $({ quiet: true, nothrow: true })`${helm.bin} ${['template', releaseName, harnessDir, '--namespace', namespace, '--values', valuesFile]}`;
