@@ -81,7 +81,8 @@ function unzipEntry(zipPath: string, entryName: string, dest: string): Promise<v
           if (streamErr || !stream) return reject(streamErr ?? new Error(`cannot read ${entryName}`));
           const out = createWriteStream(dest);
           stream.pipe(out);
-          out.on('finish', () => { zip.close(); resolve(); });
+          // 'close', not 'finish': the descriptor must be closed before anyone executes the file (ETXTBSY)
+          out.on('close', () => { zip.close(); resolve(); });
           out.on('error', reject);
         });
       });
