@@ -1,24 +1,11 @@
 // `telemetry-netpol connlist` as a user runs it.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import t from 'tap';
+import { run } from '../helpers/cli.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'tools', 'bin', 'telemetry-netpol.js');
 const scenario = (name: string) => join(import.meta.dirname, 'scenarios', name, 'input');
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 t.test('a missing path is an error with a clear message', async (t) => {
   const r = await run('connlist', scenario('workload-job'), '/no/such/manifests');

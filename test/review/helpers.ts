@@ -1,22 +1,10 @@
 // Shared by the review tests: the CLI as a user runs it, and a strict XML well-formedness check.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { root } from '../helpers/cli.ts';
 
-export const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'tools', 'bin', 'telemetry-netpol.js');
+export { root, run } from '../helpers/cli.ts';
 export const landscape = (name: string) => join(root, 'values', `${name}.yaml`);
 export const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
-
-export async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /**
  * Problems that make `text` not well-formed XML 1.0 (empty when it is): balanced and properly nested
