@@ -129,9 +129,18 @@ Usage: {{ include "telemetry-netpol.validationErrors" . }}
 {{- include "telemetry-netpol.cidrErrors" (dict "key" "apiServer.cidrs" "cidrs" $values.apiServer.cidrs) }}
 {{- include "telemetry-netpol.cidrErrors" (dict "key" "apiServer.webhookSourceCidrs" "cidrs" $values.apiServer.webhookSourceCidrs) }}
 {{- include "telemetry-netpol.cidrErrors" (dict "key" "nodes.cidrs" "cidrs" $values.nodes.cidrs) }}
+{{- /* pods outside the module must not carry its label: in the release namespace its policies select them */}}
+{{- if eq (get $values.rma.podLabels "kyma-project.io/module") "telemetry" }}
+rma.podLabels: drop kyma-project.io/module: telemetry; it marks the module's own pods, whose policies would cut a scraper's egress
+{{- end }}
 {{- range $signal := list "logs" "metrics" "traces" }}
 {{- if and $values.zeroTrust.enabled (not (index $values.backends $signal).ports) }}
 backends.{{ $signal }}.ports: list the backend ports; zeroTrust.enabled allows no egress to every port
+{{- end }}
+{{- range $i, $backend := (index $values.backends $signal).inCluster }}
+{{- if eq (get $backend.podLabels "kyma-project.io/module") "telemetry" }}
+backends.{{ $signal }}.inCluster[{{ $i }}].podLabels: drop kyma-project.io/module: telemetry; it marks the module's own pods, whose policies would cut the backend's egress
+{{- end }}
 {{- end }}
 {{- end }}
 {{- /* the DNS rule has no effect where the API server rule allows every address on a shared port */}}

@@ -54,6 +54,16 @@ t.test('CLI: a landscape passes, a hand-edited render fails naming the flow and 
   const missing = run(['check', '-f', 'values/nope.yaml']);
   t.equal(missing.code, 1);
   t.equal(missing.stderr, 'telemetry-netpol: values/nope.yaml: no such file\n');
+
+  // helm takes an empty values file (or comments only) as no override, and so does check
+  const empty = run(['check', '-f', tempFile('# nothing to override\n')]);
+  t.equal(empty.code, 0, empty.stderr);
+  const correctDefaults = tempFile(await render(landscape('defaults')));
+  const list = run(['check', '--manifests', correctDefaults, '-f', tempFile('- a\n')]);
+  t.equal(list.code, 1);
+  t.match(list.stderr, /^telemetry-netpol: \S+\.yaml: expected a map of values at the top level\n$/, 'no stack trace');
+  const broken = run(['check', '--manifests', correctDefaults, '-f', tempFile('a: [\n')]);
+  t.match(broken.stderr, /^telemetry-netpol: \S+\.yaml: not YAML: /);
 });
 
 t.test('the contract data: sources cited, peers known, never derived from the model', async (t) => {

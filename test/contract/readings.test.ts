@@ -1,7 +1,7 @@
 // Both readings of ipBlock are evaluated: Kubernetes/Cilium (an ipBlock never matches pods) and Calico
 // (it matches pods whose podIP lies in it). A wrong policy that only one reading exposes is caught.
 import t from 'tap';
-import { failures, landscape, mutate, render, ruleWith } from './helpers.ts';
+import { failures, landscape, mutate, render, ruleWith, tempFile } from './helpers.ts';
 import { valuesFor } from '../../tools/report/rendered-checks.ts';
 import { loadContract } from '../../tools/report/contract/spec.ts';
 import { instantiate } from '../../tools/report/contract/topology.ts';
@@ -48,4 +48,34 @@ t.test('phase 1 under Calico: the any-address rules reach pods, and the contract
   const found = failures(wrong, zeroTrust);
   t.ok(found.some((f) => f.includes('under both readings') && f.includes('kyma-system/log-agent → outside 192.0.2.77 TCP 443')));
   t.ok(found.some((f) => /under the calico reading: kyma-system\/log-agent → [^\n]*shop\/customer-plain[^\n]* TCP 443\n/.test(f)), { found });
+});
+
+t.test('a backend CIDR over the pod network: Calico excuses a forbidden flow only where that address flow admits it', async (t) => {
+  const files = [...zeroTrust, tempFile('backends:\n  metrics:\n    cidrs: [203.0.113.0/25, "2001:db8:200::/48", 100.96.0.0/11]\n    ports: [8080]\n')];
+  t.same(failures(await render(files), files), [], 'the admin named the pod network on 8080: nothing fails under either reading');
+  // the same connection through a pod selector is no address flow: the Kubernetes/Cilium reading still sees it
+  const selector = mutate(await render(files), 'metric-agent', (s) => {
+    s.egress.push({ to: [{ namespaceSelector: {}, podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] });
+  });
+  const forbidden = failures(selector, files).find((f) => f.startsWith('forbidden flow scrape-unlabelled-denied '));
+  t.match(forbidden, /is allowed under the kubernetes reading: kyma-system\/metric-agent → shop\/customer-plain TCP 8080\n/, 'excused under Calico only');
+  // a port the CIDR was not given for is not excused
+  const wider = mutate(await render(files), 'metric-agent', (s) => {
+    s.egress.push({ to: [{ ipBlock: { cidr: '100.96.0.0/11' } }], ports: [{ port: 9100, protocol: 'TCP' }] });
+  });
+  const found = failures(wider, files);
+  t.ok(found.some((f) => /^forbidden flow scrape-outside-namespace-denied is allowed under the calico reading: kyma-system\/metric-agent → elsewhere\/scrape-target-outside TCP 9100\n/.test(f)), { found });
+});
+
+t.test('in-cluster backends are selected by namespace and labels: an entry that selects another entry\'s pod admits its ports there', async (t) => {
+  const files = [...zeroTrust, tempFile([
+    'backends:', '  metrics:', '    inCluster:',
+    '      - {namespace: observability, podLabels: {app.kubernetes.io/name: prometheus, team: obs}, ports: [9090]}',
+    '      - {namespace: observability, podLabels: {app.kubernetes.io/name: prometheus}, ports: [9091]}', ''].join('\n'))];
+  t.same(failures(await render(files), files), [], 'the second entry selects the first entry\'s pod too, on 9091');
+  const wrong = mutate(await render(files), 'metric-gateway', (s) => {
+    s.egress[ruleWith(s.egress, '9091')].ports.push({ port: 9092, protocol: 'TCP' });
+  });
+  const found = failures(wrong, files);
+  t.ok(found.some((f) => /^connection outside the contract allowed under both readings: kyma-system\/metric-gateway → observability\/in-cluster-metrics-0, observability\/in-cluster-metrics-1 TCP 9092\n/.test(f)), { found });
 });

@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import {
-  activeExceptions, componentKeys, defaultValues, leaves, mergeValues, policies, policyName, tcp, whenEnabled,
+  activeExceptions, componentKeys, crossFieldViolations, defaultValues, leaves, mergeValues, policies, policyName, tcp, whenEnabled,
   workloads, type Values,
 } from '../../tools/model/index.ts';
 
@@ -71,6 +71,16 @@ t.test('a disabled workload takes its exceptions and the rules that serve it alo
 
 t.test('mergeValues coalesces like Helm: maps merge, lists replace, null deletes', async (t) => {
   t.same(mergeValues({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: null }), { a: { b: 1, c: [3] } });
+});
+
+t.test('a scraper or in-cluster backend labelled as a module pod breaks a cross-field rule', async (t) => {
+  const keysOf = (override: unknown) => crossFieldViolations(valuesOf(override)).filter((v) => v.rule === 'module-label-on-peer').map((v) => v.key);
+  t.same(keysOf({ rma: { podLabels: { 'kyma-project.io/module': 'telemetry' } } }), ['rma.podLabels']);
+  t.same(keysOf({ rma: { podLabels: { 'kyma-project.io/module': 'eventing' } } }), [], 'another module\'s label is no module pod of ours');
+  const backend = (labels: Record<string, string>) => ({ namespace: 'kyma-system', podLabels: labels, ports: [4317] });
+  t.same(keysOf({ backends: { traces: { inCluster: [backend({ app: 'jaeger' }), backend({ 'kyma-project.io/module': 'telemetry' })] } } }),
+    ['backends.traces.inCluster[1].podLabels'], 'names the entry');
+  t.same(keysOf({}), [], 'the defaults break none');
 });
 
 t.test('type-level: bad model input does not compile', async (t) => {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { baselinePolicies, componentPolicies } from '../model/policies.ts';
-import { shadowings, type AddressRule } from '../model/cross-field.ts';
+import { moduleLabelKey, moduleLabelValue, shadowings, type AddressRule } from '../model/cross-field.ts';
 import { leaves } from '../model/values.ts';
 import { generatedHeader, type OutputFile } from './output-file.ts';
 import { policyView } from './policy-view.ts';
@@ -52,7 +52,7 @@ export function chartTemplates(): OutputFile[] {
     { path: 'chart/templates/_helpers.tpl', content: squeeze(template('_helpers.tpl.hbs')({ header })) },
     {
       path: 'chart/templates/_validation.tpl',
-      content: squeeze(template('_validation.tpl.hbs')({ header, cidrLists, signals: ['logs', 'metrics', 'traces'], shadowings: shadowingViews() })),
+      content: squeeze(template('_validation.tpl.hbs')({ header, cidrLists, signals: ['logs', 'metrics', 'traces'], shadowings: shadowingViews(), moduleLabelKey, moduleLabelValue })),
     },
     { path: 'chart/templates/validate.yaml', content: tidy(template('validate.yaml.hbs')({ header })) },
   ];

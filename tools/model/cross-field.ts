@@ -2,7 +2,7 @@
 // from the same data, and the permutation runner compares helm's verdict with these predicates, so a check
 // that stops firing (or fires wrongly) is caught.
 import type { Values } from './exceptions.ts';
-import { componentKeys, workloads, type ComponentKey, type Signal } from './workloads.ts';
+import { componentKeys, moduleLabel, workloads, type ComponentKey, type Signal } from './workloads.ts';
 
 /**
  * An egress rule to an address list. With the list empty it allows every address on its ports; with the list
@@ -55,8 +55,14 @@ export const shadowings: Shadowing[] = addressRules.flatMap((restricted) => addr
 export interface CrossFieldViolation {
   /** the values key the chart's message must name */
   key: string;
-  rule: 'zero-trust-backend-ports' | 'restriction-without-effect';
+  rule: 'zero-trust-backend-ports' | 'restriction-without-effect' | 'module-label-on-peer';
 }
+
+/**
+ * The label maps that describe pods outside the module. None may carry the module's own label: in the release
+ * namespace such a pod is selected by the module's policies, so a scraper or a backend would lose its egress.
+ */
+export const [moduleLabelKey, moduleLabelValue] = Object.entries(moduleLabel)[0];
 
 const at = (v: Values, key: string): unknown => key.split('.').reduce<any>((node, k) => node?.[k], v);
 
@@ -78,6 +84,13 @@ export function crossFieldViolations(v: Values): CrossFieldViolation[] {
   const found: CrossFieldViolation[] = [];
   for (const s of signals) {
     if (v.zeroTrust.enabled && v.backends[s].ports.length === 0) found.push({ key: `backends.${s}.ports`, rule: 'zero-trust-backend-ports' });
+  }
+  const carriesModuleLabel = (labels: Record<string, string>) => labels[moduleLabelKey] === moduleLabelValue;
+  if (carriesModuleLabel(v.rma.podLabels)) found.push({ key: 'rma.podLabels', rule: 'module-label-on-peer' });
+  for (const s of signals) {
+    v.backends[s].inCluster.forEach((entry, i) => {
+      if (carriesModuleLabel(entry.podLabels)) found.push({ key: `backends.${s}.inCluster[${i}].podLabels`, rule: 'module-label-on-peer' });
+    });
   }
   for (const { restricted, open } of shadowings) {
     const isSet = (r: AddressRule) => (at(v, r.cidrsKey) as string[]).length > 0;

@@ -5,10 +5,13 @@ import { policies } from './policies.ts';
 import type { CidrsKey, Condition, Peer, PolicySpec, Rule } from './vocabulary.ts';
 import { policyName, type Signal } from './workloads.ts';
 
+/** A backend running in the cluster: pods in a namespace carrying labels, on their ports. */
+export interface InClusterBackend { namespace: string; podLabels: Record<string, string>; ports: number[] }
+
 /** The values shape the model reads (a full values tree: defaults merged with overrides). */
 export interface Values {
   zeroTrust: { enabled: boolean };
-  backends: Record<Signal, { cidrs: string[]; ports: number[]; inCluster: unknown[] }>;
+  backends: Record<Signal, { cidrs: string[]; ports: number[]; inCluster: InClusterBackend[] }>;
   rma: { namespaces: string[]; podLabels: Record<string, string> };
   otlp: { namespaces: string[] };
   scrapeTargets: { namespaces: string[] };

@@ -46,7 +46,7 @@ function backends(signal: Signal): Group {
         type: 'object', additionalProperties: false, required: ['namespace', 'podLabels', 'ports'],
         properties: {
           namespace: { type: 'string', pattern: namespacePattern, maxLength: 63, description: 'namespace of the backend pods' },
-          podLabels: labelMap('labels of the backend pods'),
+          podLabels: labelMap('labels of the backend pods; never kyma-project.io/module: telemetry, the label of the module\'s own pods'),
           ports: portList('ports the backend listens on', 1),
         },
       },
@@ -74,7 +74,7 @@ export const valuesTree: Group = group('telemetry-netpol values', {
   }),
   rma: group('RMA (and other Prometheus) scrapers of the module metrics', {
     namespaces: leaf(namespaceList('namespaces whose pods carrying rma.podLabels may scrape every component\'s metrics port. Empty: any namespace, a recorded exception'), []),
-    podLabels: leaf(labelMap('labels a scraper pod must carry'), { 'networking.kyma-project.io/metrics-scraping': 'allowed' }),
+    podLabels: leaf(labelMap('labels a scraper pod must carry; never kyma-project.io/module: telemetry, the label of the module\'s own pods'), { 'networking.kyma-project.io/metrics-scraping': 'allowed' }),
   }),
   otlp: group('OTLP clients in zero-trust mode', {
     namespaces: leaf(namespaceList('with zeroTrust.enabled: namespaces whose pods labelled networking.kyma-project.io/telemetry-otlp: allowed may push OTLP. Empty: any namespace, a recorded exception'), []),

@@ -1,9 +1,10 @@
 // The property of one values file, piece by piece: what ajv says, what the chart's cross-field checks must
 // say, and what a rendered output must pass. The runner (run.ts) and the single-case check share these.
 import ipaddr from 'ipaddr.js';
-import { load, loadAll } from 'js-yaml';
+import { loadAll } from 'js-yaml';
 import { componentKeys, crossFieldViolations, defaultValues, mergeValues, type Values } from '../../model/index.ts';
 import { RenderedChecker } from '../../report/checker.ts';
+import { parseValuesText } from '../../report/rendered-checks.ts';
 import { checkContract } from '../../report/contract/evaluate.ts';
 import { allowAllFindings } from '../allow-all.ts';
 import { checkSchema, crashIn, namedKey, normalizeKey, type SchemaVerdict } from './schema.ts';
@@ -21,12 +22,10 @@ const isMap = (x: unknown): x is Record<string, unknown> => typeof x === 'object
 export function prepare(text: string): Prepared {
   let override: unknown;
   try {
-    // an empty file (or comments only) is no override; js-yaml throws on it, helm takes it
-    override = text.split('\n').every((l) => /^\s*(#.*)?$/.test(l)) ? {} : load(text, { maxDepth: 1000 } as never) ?? {};
+    override = parseValuesText(text, 'values');
   } catch (err) {
-    return { text, yamlError: (err as Error).message.split('\n')[0], schema: { valid: false, errors: ['not YAML'], keys: [] } };
+    return { text, yamlError: (err as Error).message, schema: { valid: false, errors: ['not a YAML map'], keys: [] } };
   }
-  if (!isMap(override)) return { text, yamlError: 'not a map', schema: { valid: false, errors: ['not a map'], keys: [] } };
   const values = mergeValues(defaultValues(), override);
   return { text, values, schema: checkSchema(values) };
 }

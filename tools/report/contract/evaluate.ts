@@ -10,8 +10,8 @@ import {
 } from '../../analyze/index.ts';
 import { type Endpoint, type Evaluator, evaluatorFor } from '../../analyze/engine.ts';
 import { contractText } from './messages.ts';
-import { type ContractSpec, type FlowSpec, type PeerExpr, type Reading, READINGS, conditionsHold, listAt, loadContract, valueAt } from './spec.ts';
-import { CIDR_KEYS, type ContractPeer, type Topology, cidrOf, instantiate } from './topology.ts';
+import { type ContractSpec, type FlowSpec, type PeerExpr, type PodsEntry, type Reading, READINGS, conditionsHold, listAt, loadContract, valueAt } from './spec.ts';
+import { type ContractPeer, type Topology, cidrOf, instantiate } from './topology.ts';
 
 export interface ContractStats { flows: number; required: number; forbidden: number; checks: number; pairs: number }
 export interface ContractResult { failures: string[]; stats: ContractStats }
@@ -31,6 +31,12 @@ interface Prepared {
   checks: { check: FlowCheck; readings: readonly Reading[] }[];
   /** per reading, indexed src * n + dst: the connections the contract admits */
   admitted: Record<Reading, (ConnectionSet | undefined)[]>;
+  /**
+   * Indexed src * n + dst: what the contract admits under Calico's reading only, because an address flow (a
+   * CIDR list of the values, or every address where a list is empty) takes in pods. The admin asked for those
+   * addresses, so under that reading a forbidden flow is not broken there.
+   */
+  calicoOnly: (ConnectionSet | undefined)[];
   /** per reading: the pairs (src * n + dst) whose allowed connections must be inside `admitted` */
   pairs: Record<Reading, number[]>;
   /** the topology's namespaces and pods, without policies */
@@ -45,7 +51,10 @@ function portsOf(flow: FlowSpec, dst: ContractPeer, values: object): ConnectionS
   const protocols = flow.protocols ?? ['TCP'];
   let ports: { port: number; protocol: string }[];
   if (flow.ports === 'declared') ports = dst.ports ?? [];
-  else {
+  else if (flow.ports === 'ofEntries') {
+    const selecting = entriesAt(values, (flow.to as { podsOf: string }).podsOf).filter((e) => selects(e, dst));
+    ports = selecting.flatMap((e) => (e.ports ?? []).flatMap((port) => protocols.map((protocol) => ({ port, protocol }))));
+  } else {
     const listed = Array.isArray(flow.ports) ? flow.ports : listAt(values, flow.ports.values).map(Number);
     if (listed.length === 0) return ConnectionSet.ALL;
     ports = listed.flatMap((port) => protocols.map((protocol) => ({ port, protocol })));
@@ -69,6 +78,12 @@ function probesOf(flow: FlowSpec, dst: ContractPeer, values: object): [Protocol,
   return set.protocols().flatMap((p) => set.portRanges(p).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i): [Protocol, number] => [p, a + i])));
 }
 
+const entriesAt = (values: object, key: string) => listAt(values, key) as PodsEntry[];
+
+/** An entry selects the pods of its namespace that carry all of its labels. */
+const selects = (entry: PodsEntry, p: ContractPeer) => p.kind === 'pod' && p.namespace === entry.namespace
+  && Object.entries(entry.podLabels ?? {}).every(([k, v]) => p.labels![k] === String(v));
+
 function resolve(expr: PeerExpr, topology: Topology, values: object, reading: Reading): ContractPeer[] {
   const peers = topology.peers;
   const calico = reading === 'calico';
@@ -85,10 +100,14 @@ function resolve(expr: PeerExpr, topology: Topology, values: object, reading: Re
     const inside = (p: ContractPeer) => p.ips.some((ip) => blocks.some((b) => b.family === ip.family && b.first <= ip.value && ip.value <= b.last));
     return peers.filter((p) => (p.kind === 'address' || calico) && inside(p));
   }
+  if ('podsOf' in expr) {
+    const entries = entriesAt(values, expr.podsOf);
+    return peers.filter((p) => entries.some((e) => selects(e, p)));
+  }
   const wanted = 'values' in expr.pods.labels
     ? ((valueAt(values, (expr.pods.labels as { values: string }).values) ?? {}) as Record<string, string>)
     : expr.pods.labels;
-  const namespaces = listAt(values, expr.pods.namespaces).map(String);
+  const namespaces = Array.isArray(expr.pods.namespaces) ? expr.pods.namespaces : listAt(values, expr.pods.namespaces).map(String);
   return peers.filter((p) => p.kind === 'pod'
     && (namespaces.length === 0 || namespaces.includes(p.namespace!))
     && Object.entries(wanted).every(([k, v]) => p.labels![k] === String(v)));
@@ -102,9 +121,6 @@ function prepare(spec: ContractSpec, values: object): Prepared {
   const inForce = spec.flows.filter((f) => conditionsHold(f.when, values));
   const admitted = Object.fromEntries(READINGS.map((r) => [r, new Array<ConnectionSet | undefined>(n * n)])) as Prepared['admitted'];
   const checks: Prepared['checks'] = [];
-  const configured = CIDR_KEYS.flatMap((key) => listAt(values, key)).map((c) => cidrOf(String(c))).filter((b) => b !== undefined);
-  const insideConfigured = (p: ContractPeer) => p.kind === 'pod'
-    && p.ips.some((ip) => configured.some((b) => b.family === ip.family && b.first <= ip.value && ip.value <= b.last));
   for (const flow of inForce) {
     if (flow.expect !== 'allowed') {
       // required and forbidden flows are tested on the peers they name, not on pods an address set
@@ -113,11 +129,7 @@ function prepare(spec: ContractSpec, values: object): Prepared {
       const to = resolve(flow.to, topology, values, 'kubernetes');
       for (const src of from) for (const dst of to) {
         if (src === dst || (src.kind === 'address' && dst.kind === 'address')) continue;
-        // Under Calico's reading a configured CIDR takes in the pods inside it, as the admin asked: a forbidden
-        // flow is not broken there by a pod that lies in one.
-        const exempt = flow.expect === 'forbidden' && (insideConfigured(src) || insideConfigured(dst));
-        const readings = (flow.readings ?? READINGS).filter((r) => !(exempt && r === 'calico'));
-        checks.push({ check: { flow, src, dst, tests: probesOf(flow, dst, values) }, readings });
+        checks.push({ check: { flow, src, dst, tests: probesOf(flow, dst, values) }, readings: flow.readings ?? READINGS });
       }
     }
     if (flow.expect === 'forbidden') continue;
@@ -143,11 +155,18 @@ function prepare(spec: ContractSpec, values: object): Prepared {
     }
     return [r, list];
   })) as Prepared['pairs'];
+  const calicoOnly = admitted.calico.map((set, k) => (set && admitted.kubernetes[k] ? set.minus(admitted.kubernetes[k]) : set));
   return {
-    topology, flowCount: inForce.length, checks, admitted, pairs, base: topology.cluster,
+    topology, flowCount: inForce.length, checks, admitted, calicoOnly, pairs, base: topology.cluster,
     required: inForce.filter((f) => f.expect === 'required').length,
     forbidden: inForce.filter((f) => f.expect === 'forbidden').length,
   };
+}
+
+/** The connections a required or forbidden flow is judged on: a forbidden one without what Calico's reading excuses. */
+function tested(prepared: Prepared, flow: FlowSpec, reading: Reading, pair: number, set: ConnectionSet): ConnectionSet {
+  const excused = flow.expect === 'forbidden' && reading === 'calico' ? prepared.calicoOnly[pair] : undefined;
+  return excused ? set.minus(excused) : set;
 }
 
 // Permutations share most documents: each is decoded and normalized once (addresses parsed, selectors
@@ -263,7 +282,7 @@ export function evaluateContract(manifests: string, values: object, dir?: string
     const s = index.get(src)!;
     const d = index.get(dst)!;
     for (const reading of flowReadings) {
-      const set = conn(s, d, reading);
+      const set = tested(prepared, flow, reading, s * n + d, conn(s, d, reading));
       // without probe ports, a forbidden flow on any port must allow nothing, a required one something
       const probes: [Protocol, number][] = tests
         ?? (flow.expect === 'forbidden' ? (set.isEmpty() ? [] : [representative(set)]) : (set.isEmpty() ? [['TCP', 443]] : []));
@@ -331,7 +350,9 @@ export function contractVerdicts(manifests: string, values: object, flowId: stri
     for (const reading of readings) {
       const evaluator = evaluatorFor(cluster, { ipBlockMatchesPods: reading === 'calico' });
       const end = (p: ContractPeer): Endpoint => (p.kind === 'pod' ? evaluator.podEndpoint(podOf.get(p.display)!) : { addresses: p.ips });
-      const set = evaluator.connections(end(src), end(dst));
+      const n = prepared.topology.peers.length;
+      const k = prepared.topology.peers.indexOf(src) * n + prepared.topology.peers.indexOf(dst);
+      const set = tested(prepared, flow, reading, k, evaluator.connections(end(src), end(dst)));
       for (const [protocol, port] of tests ?? [representative(set.isEmpty() ? ConnectionSet.ALL : set)]) {
         verdicts.push({ src: src.display, dst: dst.display, protocol, port, reading, allowed: set.allows(protocol, port) });
       }

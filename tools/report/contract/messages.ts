@@ -11,7 +11,7 @@ export const contractText = {
   duplicateId: 'every flow needs a unique id',
   noSource: 'every flow cites its source',
   badExpect: (value: unknown) => `expect: '${String(value)}' (expected required, forbidden or allowed)`,
-  noOutside: (family: string) => `every ${family} candidate of the outside address lies inside a configured CIDR: add a candidate to topology.yaml`,
+  entriesWithoutPodsOf: 'ports: ofEntries needs `to: {podsOf: KEY}`',
   badCidr: (key: string, cidr: string) => `${key}: '${cidr}' is not a CIDR`,
 
   // verdicts

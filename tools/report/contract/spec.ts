@@ -37,9 +37,13 @@ export interface TopologySpec {
 export type PeerExpr =
   | string
   | PeerExpr[]
-  | { pods: { labels: Record<string, string> | { values: string }; namespaces: string } }
-  | { cidrs: string };
-export type PortsExpr = number[] | 'any' | 'declared' | { values: string };
+  | { pods: { labels: Record<string, string> | { values: string }; namespaces: string | string[] } }
+  | { cidrs: string }
+  | { podsOf: string };
+export type PortsExpr = number[] | 'any' | 'declared' | 'ofEntries' | { values: string };
+
+/** An entry of a list like backends.logs.inCluster: the pods of a namespace carrying labels, on ports. */
+export interface PodsEntry { namespace: string; podLabels?: Record<string, unknown>; ports?: number[] }
 export type Expect = 'required' | 'forbidden' | 'allowed';
 export type Reading = 'kubernetes' | 'calico';
 export const READINGS: readonly Reading[] = ['kubernetes', 'calico'];
@@ -137,7 +141,7 @@ export function loadContract(dir = contractDir): ContractSpec {
   const checkPeer = (expr: PeerExpr, f: (d: string) => never): void => {
     if (typeof expr === 'string') { if (!names.has(expr)) f(contractText.unknownPeer(expr)); return; }
     if (Array.isArray(expr)) return expr.forEach((e) => checkPeer(e, f));
-    if (!('pods' in expr) && !('cidrs' in expr)) f(contractText.unknownPeer(JSON.stringify(expr)));
+    if (!('pods' in expr) && !('cidrs' in expr) && !('podsOf' in expr)) f(contractText.unknownPeer(JSON.stringify(expr)));
   };
   const ids = new Set<string>();
   for (const [i, flow] of flows.entries()) {
@@ -150,6 +154,7 @@ export function loadContract(dir = contractDir): ContractSpec {
     checkPeer(flow.to, f);
     for (const c of Object.values(flow.when ?? {})) checkCondition(c, f);
     if (flow.expect === 'required' && flow.ports === 'any' && !flow.probe?.length) f(contractText.noProbe);
+    if (flow.ports === 'ofEntries' && !(typeof flow.to === 'object' && 'podsOf' in flow.to)) f(contractText.entriesWithoutPodsOf);
   }
   const spec = { topology, flows, dir };
   cache.set(dir, spec);

@@ -71,6 +71,28 @@ function hostIn(cidr: { family: Family; first: bigint; last: bigint }, host: num
   return formatAddress(cidr.family, value);
 }
 
+const LAST_ADDRESS: Record<Family, bigint> = { IPv4: (1n << 32n) - 1n, IPv6: (1n << 128n) - 1n };
+
+/**
+ * The first candidate no taken range holds; else the nearest free address found by stepping from the first
+ * candidate past the ranges that hold it, upward then downward; undefined when the ranges cover the family.
+ */
+export function outsideAddress(family: Family, candidates: string[], taken: IpRange[]): string | undefined {
+  const holder = (value: bigint) => taken.find((r) => r.first <= value && value <= r.last);
+  const free = candidates.find((text) => !holder(addressOf(text)!.value));
+  if (free) return free;
+  const start = addressOf(candidates[0])!.value;
+  for (const step of [1n, -1n]) {
+    let value = start;
+    for (let block = holder(value); block; block = holder(value)) {
+      value = step > 0n ? block.last + 1n : block.first - 1n;
+      if (value < 0n || value > LAST_ADDRESS[family]) break;
+    }
+    if (value >= 0n && value <= LAST_ADDRESS[family]) return formatAddress(family, value);
+  }
+  return undefined;
+}
+
 export function instantiate(spec: ContractSpec, values: object): Topology {
   const t = spec.topology;
   const groupsOf = new Map<string, string[]>();
@@ -136,14 +158,13 @@ export function instantiate(spec: ContractSpec, values: object): Topology {
     const addresses = blocks.length ? blocks.map((b) => hostIn(b, a.host ?? 1)) : a.else;
     addresses.forEach((address, i) => addAddress(a.id, i === 0 ? a.id : `${a.id}#${i + 1}`, address));
   }
-  const configured = CIDR_KEYS.flatMap((k) => ranges(values, k));
+  // taken: every configured CIDR and every address peer so far (an outside address must be none of them)
+  const taken = [...CIDR_KEYS.flatMap((k) => ranges(values, k)),
+    ...peers.flatMap((p) => p.ips.map((ip) => ({ family: ip.family, first: ip.value, last: ip.value })))];
   for (const family of ['IPv4', 'IPv6'] as const) {
-    const candidate = t.outside[family].find((text) => {
-      const { value } = addressOf(text)!;
-      return !configured.some((r) => r.family === family && r.first <= value && value <= r.last);
-    });
-    if (!candidate) throw new UserError(contractText.noOutside(family));
-    addAddress('outside', family === 'IPv4' ? 'outside' : 'outside#2', candidate);
+    const address = outsideAddress(family, t.outside[family], taken.filter((r) => r.family === family));
+    // none when the values' CIDRs cover the whole family: nothing is outside then
+    if (address !== undefined) addAddress('outside', family === 'IPv4' ? 'outside' : 'outside#2', address);
   }
 
   const names = new Set(objects.map((o) => o.metadata!.namespace!));
