@@ -10,7 +10,7 @@ import { contractText } from './messages.ts';
 
 export const contractDir = join(projectRoot, 'test', 'contract');
 
-export type NamespaceSpec = string | { first: string; else: string };
+export type NamespaceSpec = string | { each: string; else: string };
 export interface PodSpec {
   id: string;
   component?: string;

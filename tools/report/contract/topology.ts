@@ -131,12 +131,14 @@ export function instantiate(spec: ContractSpec, values: object): Topology {
   for (const p of t.pods) {
     if (p.component && valueAt(values, `components.${p.component}.enabled`) !== true) continue;
     if (p.when && !conditionsHold(p.when, values)) continue;
-    const namespace = typeof p.namespace === 'string'
-      ? (p.namespace === '$outside' ? outsideNamespace : p.namespace)
-      : String(listAt(values, p.namespace.first)[0] ?? p.namespace.else);
+    const each = typeof p.namespace === 'string' ? [] : [...new Set(listAt(values, p.namespace.each).map(String))];
+    const namespaces = typeof p.namespace === 'string'
+      ? [p.namespace === '$outside' ? outsideNamespace : p.namespace]
+      : (each.length ? each : [p.namespace.else]);
     const fromValues = p.labelsFrom ? (valueAt(values, p.labelsFrom) as Record<string, string> | undefined) ?? {} : {};
     const labels = Object.fromEntries(Object.entries({ ...p.labels, ...fromValues }).map(([k, v]) => [k, String(v)]));
-    addPod(p.id, p.id, namespace, labels, (p.ports ?? []).map((q) => ({ ...q, protocol: q.protocol ?? 'TCP' })));
+    const ports = (p.ports ?? []).map((q) => ({ ...q, protocol: q.protocol ?? 'TCP' }));
+    namespaces.forEach((namespace, i) => addPod(p.id, i === 0 ? p.id : `${p.id}.${i + 1}`, namespace, labels, ports));
   }
   if (t.inCluster) {
     for (const signal of SIGNALS) {
