@@ -25,6 +25,7 @@ const exception = (over: Partial<HardeningException>): HardeningException => ({
   rule: 'any-address',
   policy: 'kyma-project.io--telemetry-log-gateway',
   direction: 'egress',
+  ports: 'TCP 443',
   reason: 'backend addresses are unknown until a landscape sets them',
   closedBy: 'backends.logs.cidrs',
   ...over,
@@ -82,16 +83,26 @@ t.test('the same violation without an exception fails', async (t) => {
   t.same(report.exceptionsUsed, []);
 });
 
-t.test('an exception for another policy, direction or rule does not excuse', async (t) => {
+t.test('an exception for another policy, direction, rule or ports does not excuse', async (t) => {
   for (const other of [
     exception({ policy: 'kyma-project.io--telemetry-trace-gateway' }),
     exception({ direction: 'ingress' }),
     exception({ rule: 'missing-ports' }),
+    exception({ ports: 'TCP 4317' }),
+    exception({ ports: 'any' }),
   ]) {
     const report = lintHardening([withAnyBackend()], [other]);
     t.equal(report.unexcused.length, 2, JSON.stringify(other));
     t.same(report.exceptionsUsed, []);
   }
+});
+
+t.test('an exception excuses its own rule only: another rule of the policy breaking the same way fails', async (t) => {
+  const p = withAnyBackend();
+  p.spec!.egress!.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'UDP', port: 53 }, { port: 53 }] });
+  const report = lintHardening([p], [exception({})]);
+  t.same(report.unexcused.map((v) => `${v.path} ${v.ports}`), ['spec.egress[1].to[0].ipBlock.cidr TCP 53,UDP 53'], 'ports read with TCP as the default protocol, sorted');
+  t.equal(report.exceptionsUsed[0].violations.length, 2, 'the backend rule\'s two any-address peers are excused');
 });
 
 t.test('invariants', async (t) => {

@@ -59,8 +59,9 @@ export interface CrossFieldViolation {
 }
 
 /**
- * The label maps that describe pods outside the module. None may carry the module's own label: in the release
- * namespace such a pod is selected by the module's policies, so a scraper or a backend would lose its egress.
+ * The module's own pod label. The label maps that describe pods outside the module (rma.podLabels, in-cluster
+ * backends) may not carry it: in the release namespace the module's policies would select such a pod and cut
+ * its egress.
  */
 export const [moduleLabelKey, moduleLabelValue] = Object.entries(moduleLabel)[0];
 

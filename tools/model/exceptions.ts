@@ -1,8 +1,8 @@
 // Where a rendered policy must break a hardening rule, why, and the switch that closes it. The lint in
 // tools/validate accepts a violation only when it matches one of the exceptions active for the values.
-import type { Direction, HardeningException, HardeningRule } from './hardening.ts';
+import { portsText, type Direction, type HardeningException, type HardeningRule } from './hardening.ts';
 import { policies } from './policies.ts';
-import type { CidrsKey, Condition, Peer, PolicySpec, Rule } from './vocabulary.ts';
+import type { CidrsKey, Condition, Peer, PolicySpec, Ports, Rule } from './vocabulary.ts';
 import { policyName, type Signal } from './workloads.ts';
 
 /** A backend running in the cluster: pods in a namespace carrying labels, on their ports. */
@@ -44,7 +44,14 @@ export function conditionHolds(c: Condition, v: Values): boolean {
 
 const holds = (when: Condition[] | undefined, v: Values) => (when ?? []).every((c) => conditionHolds(c, v));
 
-type Found = Omit<HardeningException, 'policy' | 'direction'>;
+type Found = Omit<HardeningException, 'policy' | 'direction' | 'ports'>;
+
+/** The ports a rule renders with under these values, as the lint reads them from the rendered rule. */
+function renderedPorts(ports: Ports, v: Values): string {
+  if (ports.kind === 'any') return portsText([]);
+  if (ports.kind === 'fromValues') return portsText(v.apiServer.ports.map((port) => ({ protocol: ports.protocol, port })));
+  return portsText(ports.ports.filter((p) => holds(p.when, v)));
+}
 
 function peerExceptions(peer: Peer, v: Values): Found[] {
   switch (peer.kind) {
@@ -95,9 +102,10 @@ function peerExceptions(peer: Peer, v: Values): Found[] {
   }
 }
 
-function ruleExceptions(rule: Rule, v: Values): Found[] {
+function ruleExceptions(rule: Rule, v: Values): Omit<HardeningException, 'policy' | 'direction'>[] {
   if (rule.kind === 'backends') {
     const b = v.backends[rule.signal];
+    const ports = portsText(b.ports.map((port) => ({ protocol: 'TCP', port })));
     const found: Found[] = [];
     if (!b.cidrs.length) {
       found.push({
@@ -111,9 +119,10 @@ function ruleExceptions(rule: Rule, v: Values): Found[] {
         reason: `no ${rule.signal} backend ports are configured: backends may listen on any port`,
       });
     }
-    return found;
+    return found.map((e) => ({ ...e, ports }));
   }
-  return rule.peers.flatMap((p) => peerExceptions(p, v));
+  const ports = renderedPorts(rule.ports, v);
+  return rule.peers.flatMap((p) => peerExceptions(p, v)).map((e) => ({ ...e, ports }));
 }
 
 function policyExceptions(spec: PolicySpec, v: Values): HardeningException[] {
@@ -126,11 +135,11 @@ function policyExceptions(spec: PolicySpec, v: Values): HardeningException[] {
   return [...of('ingress'), ...of('egress')];
 }
 
-/** The exceptions in force for a full values tree, one per policy, direction and rule broken. */
+/** The exceptions in force for a full values tree, one per policy, direction, hardening rule broken and ports. */
 export function activeExceptions(v: Values): HardeningException[] {
   const seen = new Set<string>();
   return policies.flatMap((p) => policyExceptions(p, v)).filter((e) => {
-    const key = `${e.policy}/${e.direction}/${e.id}`;
+    const key = `${e.policy}/${e.direction}/${e.id}/${e.ports}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
 }

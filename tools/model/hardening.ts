@@ -23,7 +23,19 @@ export interface HardeningException {
   /** full policy name, e.g. "kyma-project.io--telemetry-log-gateway" */
   policy: string;
   direction: Direction;
+  /**
+   * The ports of the rule that breaks it, as `portsText` writes them (`TCP 443,UDP 53`; `any` for a rule
+   * without ports): an exception excuses that rule only, not another rule of the policy breaking the same way.
+   */
+  ports: string;
   reason: string;
   /** the values key whose setting closes the exception, e.g. "backends.logs.cidrs"; null when no switch can */
   closedBy: string | null;
+}
+
+/** A rule's ports in one canonical text: `PROTOCOL PORT[-END]`, sorted, comma-separated; `any` when none are listed. */
+export function portsText(ports: { protocol?: string | null; port?: number | string | null; endPort?: number | null }[] | undefined | null): string {
+  if (!ports?.length) return 'any';
+  const texts = ports.map((p) => `${p.protocol ?? 'TCP'} ${p.port ?? 'any'}${p.endPort != null ? `-${p.endPort}` : ''}`);
+  return [...new Set(texts)].sort().join(',');
 }

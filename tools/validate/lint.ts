@@ -1,6 +1,6 @@
 // Hardening lint with the Kyma rules (tools/model/hardening.ts). Every violation must be matched by a
-// recorded exception (same policy, direction and rule); the rest are unexcused and fail.
-import { type Direction, type HardeningException, type HardeningRule, hardeningRules } from '../model/hardening.ts';
+// recorded exception (same policy, direction, hardening rule and ports); the rest are unexcused and fail.
+import { type Direction, type HardeningException, type HardeningRule, hardeningRules, portsText } from '../model/hardening.ts';
 import { isAnyAddress } from './cidr.ts';
 import { lintText } from './messages.ts';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from './types.ts';
@@ -9,6 +9,8 @@ export interface HardeningViolation {
   rule: HardeningRule;
   policy: string;
   direction: Direction;
+  /** the ports of the breaking rule, as `portsText` writes them */
+  ports: string;
   /** e.g. `spec.egress[2].to[0].ipBlock.cidr` */
   path: string;
   message: string;
@@ -61,8 +63,9 @@ export function hardeningViolations(policy: NetworkPolicy): HardeningViolation[]
   const name = policy.metadata?.name ?? '';
   const violations: HardeningViolation[] = [];
   for (const rule of rulesOf(policy)) {
+    const ports = portsText(rule.ports);
     const add = (hardeningRule: HardeningRule, path: string, message: string = hardeningRules[hardeningRule]) =>
-      violations.push({ rule: hardeningRule, policy: name, direction: rule.direction, path, message });
+      violations.push({ rule: hardeningRule, policy: name, direction: rule.direction, ports, path, message });
     const peersPath = `${rule.path}.${rule.peersField}`;
     if (rule.peers === undefined && (rule.ports ?? []).length === 0) add('empty-peers', rule.path, lintText.emptyRule);
     else if (rule.peers === undefined) add('empty-peers', rule.path, lintText.missingPeers(rule.peersField));
@@ -86,7 +89,8 @@ export function hardeningViolations(policy: NetworkPolicy): HardeningViolation[]
 }
 
 const excuses = (exception: HardeningException, violation: HardeningViolation) =>
-  exception.policy === violation.policy && exception.direction === violation.direction && exception.rule === violation.rule;
+  exception.policy === violation.policy && exception.direction === violation.direction && exception.rule === violation.rule
+  && exception.ports === violation.ports;
 
 export function lintHardening(policies: NetworkPolicy[], exceptions: HardeningException[]): HardeningReport {
   return excuseViolations(policies.flatMap(hardeningViolations), exceptions);

@@ -344,15 +344,15 @@ export function contractVerdicts(manifests: string, values: object, flowId: stri
   const prepared = preparedFor(loadContract(dir), values);
   const cluster = clusterOf(prepared.base, policiesOf(manifests));
   const podOf = new Map(cluster.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const peers = prepared.topology.peers;
   const verdicts: FlowVerdict[] = [];
   for (const { check: { flow, src, dst, tests }, readings } of prepared.checks) {
     if (flow.id !== flowId) continue;
     for (const reading of readings) {
       const evaluator = evaluatorFor(cluster, { ipBlockMatchesPods: reading === 'calico' });
       const end = (p: ContractPeer): Endpoint => (p.kind === 'pod' ? evaluator.podEndpoint(podOf.get(p.display)!) : { addresses: p.ips });
-      const n = prepared.topology.peers.length;
-      const k = prepared.topology.peers.indexOf(src) * n + prepared.topology.peers.indexOf(dst);
-      const set = tested(prepared, flow, reading, k, evaluator.connections(end(src), end(dst)));
+      const pair = peers.indexOf(src) * peers.length + peers.indexOf(dst);
+      const set = tested(prepared, flow, reading, pair, evaluator.connections(end(src), end(dst)));
       for (const [protocol, port] of tests ?? [representative(set.isEmpty() ? ConnectionSet.ALL : set)]) {
         verdicts.push({ src: src.display, dst: dst.display, protocol, port, reading, allowed: set.allows(protocol, port) });
       }
