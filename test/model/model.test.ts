@@ -1,6 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
+import { portNamePattern } from '../../tools/model/formats.ts';
 import {
   activeExceptions, componentKeys, crossFieldViolations, defaultValues, leaves, mergeValues, policies, policyName, tcp, whenEnabled,
   workloads, type Values,
@@ -81,6 +82,12 @@ t.test('a scraper or in-cluster backend labelled as a module pod breaks a cross-
   t.same(keysOf({ backends: { traces: { inCluster: [backend({ app: 'jaeger' }), backend({ 'kyma-project.io/module': 'telemetry' })] } } }),
     ['backends.traces.inCluster[1].podLabels'], 'names the entry');
   t.same(keysOf({}), [], 'the defaults break none');
+});
+
+t.test('a port name is what the API takes as IANA_SVC_NAME: a letter, single inner hyphens', async (t) => {
+  const name = new RegExp(portNamePattern);
+  for (const ok of ['http', 'otlp-grpc', 'h2c', '1a', 'grpc-9', 'a1-b2-c3']) t.ok(name.test(ok), ok);
+  for (const bad of ['443', '9-9', '-http', 'http-', 'otlp--grpc', 'HTTP', 'http_2', '']) t.notOk(name.test(bad), bad);
 });
 
 t.test('type-level: bad model input does not compile', async (t) => {

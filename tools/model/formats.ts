@@ -25,7 +25,11 @@ const labelName = '[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
 const dnsLabel = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
 export const labelKeyPattern = `^(${dnsLabel}(\\.${dnsLabel})*/)?${labelName}$`;
 export const labelValuePattern = `^(${labelName})?$`;
-export const portNamePattern = '^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$';
+/**
+ * IANA_SVC_NAME as the API checks a named port (with maxLength 15): lowercase alphanumerics and single inner
+ * hyphens, at least one letter, so "443" is no name.
+ */
+export const portNamePattern = '^([a-z0-9]+-)*[a-z0-9]*[a-z][a-z0-9]*(-[a-z0-9]+)*$';
 
 export const anyAddresses = ['0.0.0.0/0', '::/0'];
 
@@ -96,7 +100,7 @@ const peer: JsonSchema = {
 const rulePort: JsonSchema = {
   type: 'object', additionalProperties: false, required: ['port'],
   properties: {
-    port: { oneOf: [port('a port number'), { type: 'string', pattern: portNamePattern, description: 'a named container port' }] },
+    port: { oneOf: [port('a port number'), { type: 'string', pattern: portNamePattern, maxLength: 15, description: 'a named container port' }] },
     protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] },
   },
 };
