@@ -12,6 +12,7 @@ import { resolveHelm } from '../../tools/render/helm.ts';
 import { renderChart } from '../../tools/render/render.ts';
 import { runPermutations } from '../../tools/report/permutations.ts';
 import { splitDocuments } from '../../tools/report/checker.ts';
+import { run } from '../helpers/cli.ts';
 
 t.test('the permutation count is the product of the switch domains', async (t) => {
   t.equal(permutationCount(), switches.map((s) => s.domain.length).reduce((a, b) => a * b));
@@ -76,4 +77,11 @@ t.test('the sound chart passes a slice of the space on both helm versions', asyn
   t.equal(report.failed, 0, report.permutations.filter((p) => !p.ok).map((p) => p.errors.join('; ')).slice(0, 3).join('\n'));
   t.equal(report.count, 256);
   t.ok(report.rejected > 0, 'the slice includes values the chart rejects');
+});
+
+t.test('CLI: --report writes into a folder that does not exist yet (reports/ is not in a fresh clone)', async (t) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'r-')), 'new', 'permutations.json');
+  const out = await run('permutations', '--limit', '8', '--report', file);
+  t.equal(out.code, 0, out.stderr);
+  t.equal((JSON.parse(readFileSync(file, 'utf8')) as { count: number }).count, 8, 'the report holds the run');
 });

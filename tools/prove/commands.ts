@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
+import { writeReport } from '../paths.ts';
 import { runFuzz, type FuzzReport } from './fuzz/run.ts';
 import { formatMutationReport, runMutations } from './mutate/run.ts';
 
@@ -81,7 +82,7 @@ export function registerProveCommands(program: Command): void {
       });
       if (bar) process.stderr.write('\n');
       for (const line of formatFuzzReport(report, known)) console.log(line);
-      if (flags.report) writeFileSync(flags.report, JSON.stringify(report, null, 1));
+      if (flags.report) writeReport(flags.report, report);
       const fresh = report.failures.filter((f) => !knownFindingOf(f.problems, known));
       if (report.failures.length) {
         mkdirSync(flags.counterexamples, { recursive: true });
@@ -101,7 +102,7 @@ export function registerProveCommands(program: Command): void {
     .action(async (flags: { report?: string; cliSample?: boolean }) => {
       const report = await runMutations({ cliSample: flags.cliSample });
       for (const line of formatMutationReport(report)) console.log(line);
-      if (flags.report) writeFileSync(flags.report, JSON.stringify(report, null, 1));
+      if (flags.report) writeReport(flags.report, report);
       if (report.nonEquivalentSurvivors > 0) throw new UserError(`${report.nonEquivalentSurvivors} non-equivalent mutant(s) survived`);
     });
 }

@@ -1,7 +1,7 @@
 // Commands that run whole pipelines: render, then validate and analyze, then report.
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
-import { writeFileSync } from 'node:fs';
+import { writeReport } from '../paths.ts';
 import { Presets, SingleBar } from 'cli-progress';
 import { permutationCount, switches } from '../model/index.ts';
 import { checkLandscape, landscapes } from './landscapes.ts';
@@ -58,7 +58,7 @@ export function registerPermutationCommand(program: Command): void {
         onProgress: (done) => bar?.update(done, { rate: Math.round(done / ((Date.now() - started) / 1000)) }),
       });
       bar?.stop();
-      if (flags.report) writeFileSync(flags.report, JSON.stringify(report, null, 1));
+      if (flags.report) writeReport(flags.report, report);
       const rate = Math.round((report.count * report.helm.length) / report.seconds);
       console.log(`${report.count} permutations × helm ${report.helm.join(', ')}: ${report.count - report.failed} ok, ${report.failed} failed ` +
         `(${report.rejected} rejected by the chart as the model predicts), ${report.seconds}s, ${rate} renders/s, ` +
