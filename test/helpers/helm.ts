@@ -5,7 +5,4 @@ export async function bothHelms(): Promise<Helm[]> {
   return [await resolveHelm(4), await resolveHelm(3)];
 }
 
-/** Helm 3 names a value `a.b.0`, Helm 4 `/a/b/0`, our fail messages `a.b[0]`: one spelling for asserts. */
-export function normalizeKeyPaths(message: string): string {
-  return message.replace(/\//g, '.').replace(/\[(\d+)\]/g, '.$1');
-}
+export { normalizeKeyPaths } from '../../tools/render/render.ts';

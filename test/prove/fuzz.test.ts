@@ -8,16 +8,17 @@ import { defaultValues, mergeValues, type Values } from '../../tools/model/index
 import { allowAllFindings } from '../../tools/prove/allow-all.ts';
 import { applyEdit, caseArb, repair, splitPath } from '../../tools/prove/fuzz/generate.ts';
 import { causeOf, sampleEvery } from '../../tools/prove/fuzz/run.ts';
-import { checkSchema, crashIn, namedKey, normalizeKey } from '../../tools/prove/fuzz/schema.ts';
+import { checkSchema, crashIn, namedKey } from '../../tools/prove/fuzz/schema.ts';
+import { normalizeKeyPaths } from '../../tools/render/render.ts';
 import { chartRejectionKeys, chartVerdictProblems, extraRulesProblems, hasHostBits, prepare, withoutExtraRules } from '../../tools/prove/fuzz/verdict.ts';
 import { yamlText } from '../../tools/prove/fuzz/yaml-text.ts';
 
 const values = (override: object) => mergeValues(defaultValues(), override) as Values;
 
 t.test('keys are compared in one dotted form whatever helm version printed them', async (t) => {
-  t.equal(normalizeKey('backends.logs.cidrs[0]'), 'backends.logs.cidrs.0');
-  t.equal(normalizeKey('/backends/logs/cidrs/0'), 'backends.logs.cidrs.0');
-  t.equal(normalizeKey('/rma/podLabels/a~1b'), 'rma.podLabels.a.b');
+  t.equal(normalizeKeyPaths('backends.logs.cidrs[0]'), 'backends.logs.cidrs.0');
+  t.equal(normalizeKeyPaths('/backends/logs/cidrs/0'), 'backends.logs.cidrs.0');
+  t.equal(normalizeKeyPaths('/rma/podLabels/a~1b'), 'rma.podLabels.a.b');
   const keys = ['backends.logs.cidrs.0'];
   t.equal(namedKey("- backends.logs.cidrs.0: Does not match pattern '^x$'", keys), 'backends.logs.cidrs.0', 'Helm 3');
   t.equal(namedKey("- at '/backends/logs/cidrs/0': '1' does not match pattern", keys), 'backends.logs.cidrs.0', 'Helm 4');

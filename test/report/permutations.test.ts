@@ -1,5 +1,5 @@
 import t from 'tap';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
@@ -10,7 +10,7 @@ import { chartDir } from '../../tools/paths.ts';
 import { buildHarnessChart, renderBatch } from '../../tools/render/harness.ts';
 import { resolveHelm } from '../../tools/render/helm.ts';
 import { renderChart } from '../../tools/render/render.ts';
-import { runPermutations } from '../../tools/report/permutations.ts';
+import { runPermutations, verdictProblems } from '../../tools/report/permutations.ts';
 import { splitDocuments } from '../../tools/report/checker.ts';
 import { run } from '../helpers/cli.ts';
 
@@ -84,4 +84,17 @@ t.test('CLI: --report writes into a folder that does not exist yet (reports/ is 
   const out = await run('permutations', '--limit', '8', '--report', file);
   t.equal(out.code, 0, out.stderr);
   t.equal((JSON.parse(readFileSync(file, 'utf8')) as { count: number }).count, 8, 'the report holds the run');
+});
+
+t.test('the verdict reads key paths in one spelling: the model\'s `inCluster[1]` is the chart\'s message', async (t) => {
+  const backend = (labels: Record<string, string>) => ({ namespace: 'observability', podLabels: labels, ports: [4317] });
+  const values = mergeValues(defaultValues(), {
+    backends: { traces: { inCluster: [backend({ app: 'jaeger' }), backend({ 'kyma-project.io/module': 'telemetry' })] } },
+  }) as ReturnType<typeof permutationValues>;
+  t.same(crossFieldViolations(values).map((v) => v.key), ['backends.traces.inCluster[1].podLabels']);
+  const harness = buildHarnessChart();
+  const [render] = await renderBatch(await resolveHelm(4), harness, [values]);
+  rmSync(harness, { recursive: true, force: true });
+  t.ok(render.rejected, 'the chart rejects it');
+  t.same(verdictProblems(values, render), [], 'and the rejection names the key the model predicts');
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { baselinePolicies, componentPolicies } from '../model/policies.ts';
 import { moduleLabelKey, moduleLabelValue, shadowings, type AddressRule } from '../model/cross-field.ts';
-import { leaves } from '../model/values.ts';
+import { cidrListPaths } from '../model/values.ts';
 import { generatedHeader, type OutputFile } from './output-file.ts';
 import { policyView } from './policy-view.ts';
 
@@ -43,9 +43,7 @@ export function chartTemplates(): OutputFile[] {
   const policy = template('policy.yaml.hbs');
   const render = (spec: (typeof baselinePolicies)[number], withHeader: boolean) =>
     tidy(policy({ header: withHeader ? header : '', ...policyView(spec) }));
-  const cidrLists = leaves()
-    .filter(({ path }) => path.endsWith('cidrs') || path.endsWith('Cidrs'))
-    .map(({ path }) => ({ key: path, expr: `$values.${path}` }));
+  const cidrLists = cidrListPaths().map((path) => ({ key: path, expr: `$values.${path}` }));
   return [
     { path: 'chart/templates/baseline.yaml', content: baselinePolicies.map((p, i) => render(p, i === 0)).join('---\n') },
     ...componentPolicies.map((spec) => ({ path: `chart/templates/${spec.suffix}.yaml`, content: render(spec, true) })),

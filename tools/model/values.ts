@@ -112,6 +112,9 @@ export function leaves(node: ValuesNode = valuesTree, prefix = ''): { path: stri
   return Object.entries(node.children).flatMap(([k, child]) => leaves(child, prefix ? `${prefix}.${k}` : k));
 }
 
+/** The CIDR lists of the values tree (`backends.logs.cidrs`, `apiServer.webhookSourceCidrs`, ...). */
+export const cidrListPaths = (): string[] => leaves().map((l) => l.path).filter((path) => /(cidrs|Cidrs)$/.test(path));
+
 const isMap = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Helm's coalescing of an override file onto the defaults: maps merge, lists and scalars replace, null deletes. */

@@ -4,6 +4,14 @@ import { chartDir } from '../paths.ts';
 import type { Helm } from './helm.ts';
 
 export const releaseName = 'telemetry-netpol';
+
+/**
+ * A key path in one spelling, `backends.logs.cidrs.0`: Helm 3 prints `backends.logs.cidrs.0`, Helm 4 a JSON
+ * pointer `/backends/logs/cidrs/0` (`~1` for a `/` in a key), the chart's own messages `backends.logs.cidrs[0]`.
+ */
+export function normalizeKeyPaths(text: string): string {
+  return text.replace(/~1/g, '/').replace(/~0/g, '~').replace(/\[(\d+)\]/g, '.$1').replace(/\//g, '.').replace(/^\./, '');
+}
 export const defaultNamespace = 'kyma-system';
 
 export class RenderFailed extends Error {

@@ -21,7 +21,6 @@ export const kubeconformPublishedRate = 7500;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-
 async function naiveRate(samples: number): Promise<number> {
   const helm = await resolveHelm(4);
   const dir = mkdtempSync(join(tmpdir(), 'naive-'));

@@ -13,7 +13,7 @@ import {
 import { chartDir } from '../paths.ts';
 import { buildHarnessChart, renderBatch, type HarnessRender } from '../render/harness.ts';
 import { resolveHelm, type HelmMajor } from '../render/helm.ts';
-import { releaseName, defaultNamespace } from '../render/render.ts';
+import { normalizeKeyPaths, releaseName, defaultNamespace } from '../render/render.ts';
 import { RenderedChecker } from './checker.ts';
 import { checkContract } from './contract/evaluate.ts';
 
@@ -55,15 +55,13 @@ export function sampleIndexes(n: number): number[] {
   return n >= count ? Array.from({ length: count }, (_, i) => i) : Array.from({ length: n }, (_, i) => Math.floor((i * count) / n));
 }
 
-export const normalizeKeyPaths = (message: string) => message.replace(/\//g, '.').replace(/\[(\d+)\]/g, '.$1');
-
 /** Helm's verdict for one permutation against what the model predicts. */
-function verdictProblems(values: Values, render: HarnessRender): string[] {
+export function verdictProblems(values: Values, render: HarnessRender): string[] {
   const predicted = crossFieldViolations(values);
   if (render.rejected) {
     if (!predicted.length) return [`the chart rejects values the model accepts: ${render.rejected}`];
     const message = normalizeKeyPaths(render.rejected);
-    return predicted.filter((p) => !message.includes(p.key)).map((p) => `the rejection does not name ${p.key}: ${render.rejected}`);
+    return predicted.filter((p) => !message.includes(normalizeKeyPaths(p.key))).map((p) => `the rejection does not name ${p.key}: ${render.rejected}`);
   }
   return predicted.map((p) => `the chart accepts values that break ${p.rule} (${p.key})`);
 }

@@ -19,17 +19,17 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { $ } from 'zx';
 import type { Values } from '../../model/index.ts';
 import { chartDir, projectRoot } from '../../paths.ts';
 import { buildHarnessChart, renderBatch, type HarnessRender } from '../../render/harness.ts';
 import { resolveHelm, type Helm } from '../../render/helm.ts';
-import { defaultNamespace, releaseName } from '../../render/render.ts';
+import { RenderFailed, renderChart } from '../../render/render.ts';
 import { caseArb, type FuzzCase } from './generate.ts';
 import {
   chartRejectionKeys, chartVerdictProblems, documentSet, hasExtraRules, prepare, renderedProblems, schemaRejectionProblems, withoutExtraRules,
   type Prepared,
 } from './verdict.ts';
+import { crashIn } from './schema.ts';
 import { yamlText } from './yaml-text.ts';
 
 export interface FuzzOptions {
@@ -79,11 +79,14 @@ export function sampleEvery<T>(list: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => list[Math.floor(i * k)]);
 }
 
-const quiet = $({ quiet: true, nothrow: true });
-
-async function helmTemplate(helm: Helm, file: string) {
-  const out = await quiet`${helm.bin} ${['template', releaseName, chartDir, '--namespace', defaultNamespace, '--values', file]}`;
-  return { exitCode: out.exitCode ?? 1, stdout: out.stdout, stderr: out.stderr };
+/** Plain `helm template` of the chart with one values file, as a user runs it: exit code and output. */
+async function helmTemplate(helm: Helm, file: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  try {
+    return { exitCode: 0, stdout: await renderChart(helm, { valuesFiles: [file] }), stderr: '' };
+  } catch (err) {
+    if (err instanceof RenderFailed) return { exitCode: 1, stdout: '', stderr: err.stderr };
+    throw err;
+  }
 }
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -120,6 +123,25 @@ export class FuzzWorkspace {
   }
 }
 
+type Rendered = HarnessRender | { crash: string };
+
+/**
+ * One helm version's harness render of schema-valid values, judged: the chart's verdict against the keys the
+ * model predicts, then every check on an accepted render (the contract on `plain`, the render without extras).
+ */
+function harnessProblems(helm: Helm, values: Values, render: Rendered, plain: Rendered | undefined): string[] {
+  if ('crash' in render) return [`helm ${helm.version} failed on the harness: ${render.crash.slice(0, 400)}`];
+  const problems = chartVerdictProblems(chartRejectionKeys(values), helm.version, render.rejected);
+  if (render.rejected) return problems;
+  const plainText = plain && !('crash' in plain) && !plain.rejected ? plain.manifests : undefined;
+  if (plain && plainText === undefined) problems.push(`helm ${helm.version}: the values without their extra rules do not render`);
+  problems.push(...renderedProblems(render.manifests, values, plainText).map((x) => `helm ${helm.version}: ${x}`));
+  return problems;
+}
+
+/** What a harness render amounts to, for comparing Helm 3 with Helm 4: the rejection, or the document set. */
+const outcome = (r: HarnessRender) => r.rejected ?? documentSet(r.manifests).join('\n---\n');
+
 /** The whole property for one values file with the real helm (both versions); empty when it holds. */
 export async function checkValuesText(text: string, ws: FuzzWorkspace, helms: Helm[]): Promise<string[]> {
   const p = prepare(text);
@@ -140,29 +162,22 @@ export async function checkValuesText(text: string, ws: FuzzWorkspace, helms: He
     return problems;
   }
   const values = p.values as Values;
-  const expected = chartRejectionKeys(values);
-  const seen: string[] = [];
+  const outcomes: string[] = [];
   for (const helm of helms) {
-    const extras = hasExtraRules(values);
-    const [render, plain] = await renderAll(helm, ws.harness, extras ? [values, withoutExtraRules(values)] : [values]);
-    if ('crash' in render) { problems.push(`helm ${helm.version} failed on the harness: ${render.crash.slice(0, 400)}`); continue; }
-    problems.push(...chartVerdictProblems(expected, helm.version, render.rejected));
-    if (!render.rejected) {
-      const plainText = plain && !('crash' in plain) ? plain.manifests : undefined;
-      problems.push(...renderedProblems(render.manifests, values, plainText).map((x) => `helm ${helm.version}: ${x}`));
-      seen.push(documentSet(render.manifests).join('\n---\n'));
-    }
+    const [render, plain] = await renderAll(helm, ws.harness, hasExtraRules(values) ? [values, withoutExtraRules(values)] : [values]);
+    problems.push(...harnessProblems(helm, values, render, plain));
+    if ('crash' in render) continue;
+    outcomes.push(outcome(render));
     problems.push(...await realHelmAgrees(helm, file, render, p));
   }
-  if (seen.length === 2 && seen[0] !== seen[1]) problems.push('Helm 3 and Helm 4 render different policies');
+  if (outcomes.length === 2 && outcomes[0] !== outcomes[1]) problems.push('Helm 3 and Helm 4 render different output');
   return problems;
 }
 
 /** The real `helm template` on the YAML text agrees with the harness render of the parsed values. */
 async function realHelmAgrees(helm: Helm, file: string, render: HarnessRender, p: Prepared): Promise<string[]> {
   const out = await helmTemplate(helm, file);
-  const crash = /panic:|goroutine \d+/.exec(out.stderr);
-  if (crash) return [`helm ${helm.version} crashed on the file: ${out.stderr.slice(0, 400)}`];
+  if (crashIn(out.stderr)) return [`helm ${helm.version} crashed on the file: ${out.stderr.slice(0, 400)}`];
   if (render.rejected) {
     if (out.exitCode === 0) return [`helm ${helm.version} renders the file that the harness rejects (${render.rejected.slice(0, 200)})`];
     const first = render.rejected.split('\n')[0].trim();
@@ -217,16 +232,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         const plainOf = new Map(withExtras.map((i, j) => [i, results[batch.length + j]]));
         results.slice(0, batch.length).forEach((r, j) => {
           const i = batch[j];
-          if ('crash' in r) { problems[i].push(`helm ${helm.version} failed on the harness: ${r.crash.slice(0, 400)}`); return; }
-          const values = prepared[i].values as Values;
-          problems[i].push(...chartVerdictProblems(chartRejectionKeys(values), helm.version, r.rejected));
+          problems[i].push(...harnessProblems(helm, prepared[i].values as Values, r, plainOf.get(i)));
+          if ('crash' in r) return;
           if (r.rejected) chartRejected.add(i);
-          else {
-            const plain = plainOf.get(i);
-            const plainText = plain && !('crash' in plain) && !plain.rejected ? plain.manifests : undefined;
-            if (plain && plainText === undefined) problems[i].push(`helm ${helm.version}: the values without their extra rules do not render`);
-            problems[i].push(...renderedProblems(r.manifests, values, plainText).map((x) => `helm ${helm.version}: ${x}`));
-          }
           renders.set(i, [...(renders.get(i) ?? []), r]);
         });
         done += batch.length;
@@ -234,9 +242,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       });
     }
     for (const [i, [a, b]] of renders) {
-      if (a && b && (a.rejected ?? documentSet(a.manifests).join('\n')) !== (b.rejected ?? documentSet(b.manifests).join('\n'))) {
-        problems[i].push('Helm 3 and Helm 4 render different output');
-      }
+      if (a && b && outcome(a) !== outcome(b)) problems[i].push('Helm 3 and Helm 4 render different output');
     }
 
     // schema-valid values: a sample through the real helm template with the YAML text

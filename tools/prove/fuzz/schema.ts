@@ -1,10 +1,10 @@
 // The chart's values.schema.json in process (ajv, draft-07, every error), and the keys a rejection must
-// name. Helm 3 prints `a.b.0`, Helm 4 `/a/b/0`, the chart's own messages `a.b[0]`: all are normalized to
-// dots before comparing.
+// name, compared in one spelling (normalizeKeyPaths).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { chartDir } from '../../paths.ts';
+import { normalizeKeyPaths } from '../../render/render.ts';
 
 let compiled: ValidateFunction | undefined;
 
@@ -16,11 +16,6 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-/** JSON pointer, Helm 3, Helm 4 and chart paths as one dotted form: `backends.logs.cidrs.0`. */
-export function normalizeKey(text: string): string {
-  return text.replace(/~1/g, '/').replace(/~0/g, '~').replace(/\[(\d+)\]/g, '.$1').replace(/\//g, '.').replace(/^\./, '');
-}
-
 export interface SchemaVerdict {
   valid: boolean;
   /** ajv's errors, one line each */
@@ -29,7 +24,7 @@ export interface SchemaVerdict {
   keys: string[];
 }
 
-const pointer = (e: ErrorObject) => normalizeKey(e.instancePath);
+const pointer = (e: ErrorObject) => normalizeKeyPaths(e.instancePath);
 const join2 = (a: string, b: string) => (a ? `${a}.${b}` : b);
 
 export function checkSchema(values: unknown): SchemaVerdict {
@@ -53,8 +48,8 @@ export function checkSchema(values: unknown): SchemaVerdict {
 
 /** The first of the keys that the (normalized) message names, or undefined. */
 export function namedKey(message: string, keys: string[]): string | undefined {
-  const text = normalizeKey(message).replace(/'\./g, "'");
-  return keys.map(normalizeKey).find((k) => text.includes(k));
+  const text = normalizeKeyPaths(message).replace(/'\./g, "'");
+  return keys.map(normalizeKeyPaths).find((k) => text.includes(k));
 }
 
 /** A Go panic or stack trace in helm's output: never acceptable, whatever the input. */

@@ -2,12 +2,12 @@
 // say, and what a rendered output must pass. The runner (run.ts) and the single-case check share these.
 import ipaddr from 'ipaddr.js';
 import { loadAll } from 'js-yaml';
-import { componentKeys, crossFieldViolations, defaultValues, mergeValues, type Values } from '../../model/index.ts';
-import { RenderedChecker } from '../../report/checker.ts';
-import { parseValuesText } from '../../report/rendered-checks.ts';
+import { cidrListPaths, componentKeys, crossFieldViolations, defaultValues, mergeValues, type Values } from '../../model/index.ts';
+import { checkRenderedWithValues, parseValuesText } from '../../report/rendered-checks.ts';
 import { checkContract } from '../../report/contract/evaluate.ts';
 import { allowAllFindings } from '../allow-all.ts';
-import { checkSchema, crashIn, namedKey, normalizeKey, type SchemaVerdict } from './schema.ts';
+import { normalizeKeyPaths } from '../../render/render.ts';
+import { checkSchema, crashIn, namedKey, type SchemaVerdict } from './schema.ts';
 
 export interface Prepared {
   text: string;
@@ -30,15 +30,14 @@ export function prepare(text: string): Prepared {
   return { text, values, schema: checkSchema(values) };
 }
 
-const CIDR_KEYS = ['backends.logs.cidrs', 'backends.metrics.cidrs', 'backends.traces.cidrs', 'dns.cidrs', 'apiServer.cidrs', 'apiServer.webhookSourceCidrs', 'nodes.cidrs'];
+const CIDR_KEYS = cidrListPaths();
 
 /** A CIDR with bits set beyond its prefix (the schema pattern has already vouched for its syntax). */
 export function hasHostBits(cidr: string): boolean {
-  const [address, prefix] = ipaddr.parseCIDR(cidr);
+  const [address] = ipaddr.parseCIDR(cidr);
   const network = address.kind() === 'ipv4'
     ? ipaddr.IPv4.networkAddressFromCIDR(cidr)
     : ipaddr.IPv6.networkAddressFromCIDR(cidr);
-  void prefix;
   return network.toNormalizedString() !== address.toNormalizedString();
 }
 
@@ -83,14 +82,12 @@ export function chartVerdictProblems(expected: string[], helm: string, rejected:
     const crash = crashIn(rejected);
     if (crash) return [`helm ${helm} crashed (${crash}): ${rejected.slice(0, 400)}`];
     if (!expected.length) return [`helm ${helm}: the chart rejects values that break no rule: ${rejected.slice(0, 400)}`];
-    const text = normalizeKey(rejected);
-    const missing = expected.filter((k) => !text.includes(normalizeKey(k)));
+    const text = normalizeKeyPaths(rejected);
+    const missing = expected.filter((k) => !text.includes(normalizeKeyPaths(k)));
     return missing.length ? [`helm ${helm}: the rejection does not name ${missing.join(', ')}: ${rejected.slice(0, 400)}`] : [];
   }
   return expected.length ? [`helm ${helm}: the chart accepts values that break its rules (${expected.join(', ')})`] : [];
 }
-
-const checker = new RenderedChecker();
 
 const extrasOf = (values: Values) => componentKeys.map((k) => {
   const c = values.components[k] as unknown as { enabled: boolean; extraIngress: unknown[]; extraEgress: unknown[] };
@@ -146,7 +143,7 @@ export function extraRulesProblems(withExtras: string, withoutExtras: string, va
  * checked on the render without them (`plain`), and extraRulesProblems proves the extras add only themselves.
  */
 export function renderedProblems(manifests: string, values: Values, plain?: string): string[] {
-  const problems = [...checker.check(manifests, values).problems, ...allowAllFindings(manifests)];
+  const problems = [...checkRenderedWithValues(manifests, values).problems, ...allowAllFindings(manifests)];
   try {
     if (plain === undefined) problems.push(...checkContract(manifests, values).map((f) => `contract: ${f}`));
     else {

@@ -130,8 +130,9 @@ function firstDifference(before: Cluster, after: Cluster, addresses: string[]): 
 }
 
 export function equivalence(original: Doc[], mutant: Doc[], values: object): Equivalence {
-  const topology = instantiate(loadContract(), values);
-  const release = 'kyma-system';
+  const contract = loadContract();
+  const topology = instantiate(contract, values);
+  const release = contract.topology.releaseNamespace;
   const asManifests = (docs: Doc[]) => docs.map((d) => ({ ...d, source: 'rendered' }) as Manifest);
   const contractAddresses = topology.peers.filter((p) => p.kind === 'address').map((p) => p.address);
   const onContract = firstDifference(

@@ -31,12 +31,6 @@ export interface MutantResult {
   probeOnly?: boolean;
 }
 
-/** Why a recurring kind of survivor is equivalent, in the terms of the chart (empty when not known). */
-function explain(kind: MutationKind, site: string, reason: string): string {
-  void kind; void site; void reason;
-  return '';
-}
-
 export interface KindSummary { kind: MutationKind; mutants: number; killed: number; equivalent: number; survived: number; killRate: number }
 
 export interface MutationReport {
@@ -87,7 +81,6 @@ export async function mutateLandscape(l: Landscape, rendered: string): Promise<L
         : eq.probeEquivalent
           ? `equivalent: same connections for all ${eq.pairs} peer pairs under both ipBlock readings (contract topology + ${eq.probePods} probe pods, ${eq.probeAddresses} addresses)`
           : `equivalent on the contract topology (every workload and address it holds); differs only for a probe peer that no workload is: ${eq.difference}`;
-      r.reason += explain(m.kind, m.site, r.reason);
     }
     results.push(r);
     mutated.set(r, m.docs);

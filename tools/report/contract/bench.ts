@@ -2,9 +2,11 @@
 // with the harness (one helm process per batch), then times checkContract on each rendered output, cold
 // (nothing cached for these values) and warm (the same output again, as Helm 3 after Helm 4).
 // The model is used here only to enumerate permutations; the contract itself never reads it.
+import { rmSync } from 'node:fs';
 import { permutationCount, permutationValues } from '../../model/index.ts';
 import { buildHarnessChart, renderBatch } from '../../render/harness.ts';
 import { resolveHelm } from '../../render/helm.ts';
+import { sampleIndexes } from '../permutations.ts';
 import { checkContract } from './evaluate.ts';
 
 export interface ContractBenchmark {
@@ -21,9 +23,7 @@ export interface ContractBenchmark {
 
 /** Checks `count` permutations spread evenly over the whole space (or the given indexes). */
 export async function contractBenchmark(opts: { count?: number; indexes?: number[]; onProgress?: (done: number, total: number) => void } = {}): Promise<ContractBenchmark> {
-  const total = permutationCount();
-  const count = Math.min(opts.count ?? 300, total);
-  const indexes = opts.indexes ?? Array.from({ length: count }, (_, i) => Math.floor((i * total) / count));
+  const indexes = opts.indexes ?? sampleIndexes(Math.min(opts.count ?? 300, permutationCount()));
   const helm = await resolveHelm(4);
   const harness = buildHarnessChart();
   const failed: ContractBenchmark['failed'] = [];
@@ -34,27 +34,31 @@ export async function contractBenchmark(opts: { count?: number; indexes?: number
   let cpu = 0;
   let renderMs = 0;
   // rendered and checked in chunks, so that the whole space fits in memory
-  for (let start = 0; start < indexes.length; start += 500) {
-    const chunk = indexes.slice(start, start + 500);
-    const values = chunk.map((i) => permutationValues(i));
-    const r0 = performance.now();
-    const renders = await renderBatch(helm, harness, values);
-    renderMs += performance.now() - r0;
-    for (const [i, render] of renders.entries()) {
-      if (render.rejected) { rejected++; continue; }
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      const failures = checkContract(render.manifests, values[i]);
-      const t1 = performance.now();
-      const c1 = process.cpuUsage(c0);
-      cpu += (c1.user + c1.system) / 1000;
-      checkContract(render.manifests, values[i]);
-      warm += performance.now() - t1;
-      cold += t1 - t0;
-      checked++;
-      if (failures.length) failed.push({ index: chunk[i], failures });
+  try {
+    for (let start = 0; start < indexes.length; start += 500) {
+      const chunk = indexes.slice(start, start + 500);
+      const values = chunk.map((i) => permutationValues(i));
+      const r0 = performance.now();
+      const renders = await renderBatch(helm, harness, values);
+      renderMs += performance.now() - r0;
+      for (const [i, render] of renders.entries()) {
+        if (render.rejected) { rejected++; continue; }
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        const failures = checkContract(render.manifests, values[i]);
+        const t1 = performance.now();
+        const c1 = process.cpuUsage(c0);
+        cpu += (c1.user + c1.system) / 1000;
+        checkContract(render.manifests, values[i]);
+        warm += performance.now() - t1;
+        cold += t1 - t0;
+        checked++;
+        if (failures.length) failed.push({ index: chunk[i], failures });
+      }
+      opts.onProgress?.(Math.min(start + 500, indexes.length), indexes.length);
     }
-    opts.onProgress?.(Math.min(start + 500, indexes.length), indexes.length);
+  } finally {
+    rmSync(harness, { recursive: true, force: true });
   }
   const renderSeconds = renderMs / 1000;
   return {
