@@ -11,16 +11,12 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 .PHONY: generate
-generate: node_modules/.package-lock.json ## write the chart templates, values, schema, docs and the Kubernetes schema data from their sources
+generate: node_modules/.package-lock.json ## write every generated file: chart templates, values, schema, README tables and diagram, Kubernetes schema data
 	$(CLI) generate
-	$(CLI) matrix --readme
-	$(CLI) schema
 
 .PHONY: check-generated
-check-generated: node_modules/.package-lock.json ## fail when a committed generated file differs from the generator
+check-generated: node_modules/.package-lock.json ## fail when a committed generated file differs from its generator
 	$(CLI) generate --check
-	$(CLI) matrix --readme --check
-	$(CLI) schema --check
 
 .PHONY: verify
 verify: node_modules/.package-lock.json check-generated ## the main job: lint, render and verify the defaults, every landscape and every permutation

@@ -3,12 +3,12 @@
 // messages a person can act on (a stack trace only with TELEMETRY_NETPOL_DEBUG=1).
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
-import { registerGenerateCommands } from './generate/commands.ts';
+import { registerGenerateCommand } from './generated.ts';
 import { registerAnalyzeCommands } from './analyze/commands.ts';
 import { registerValidateCommands } from './validate/commands.ts';
 import { registerReportCommands } from './report/commands.ts';
 import { registerReviewCommands } from './review/commands.ts';
-import { registerCheckCommand } from './report/contract/command.ts';
+import { registerCheckCommand } from './report/check.ts';
 import { registerProveCommands } from './prove/commands.ts';
 
 const program = new Command('telemetry-netpol')
@@ -16,7 +16,7 @@ const program = new Command('telemetry-netpol')
   .showHelpAfterError()
   .exitOverride();
 
-registerGenerateCommands(program);
+registerGenerateCommand(program);
 registerAnalyzeCommands(program);
 registerValidateCommands(program);
 registerReportCommands(program);

@@ -19,8 +19,8 @@ Usage: {{ include "telemetry-netpol.ipv6.groups" "2001:db8::1" | fromJsonArray }
 
 {{/*
 telemetry-netpol.ipv6.canonical: the RFC 5952 text of an IPv6 address: lowercase hex without leading zeros,
-the longest run of two or more zero groups (the first of equal runs) written "::". The API server's strict
-CIDR validation accepts only this form.
+the longest run of two or more zero groups (the first of equal runs) written "::". The API server warns on any
+other spelling; the chart asks for this one, so that a CIDR reads the same in values, policies and `kubectl get`.
 Usage: {{ include "telemetry-netpol.ipv6.canonical" "2001:db8:0:0:0:0:0:0" }}
 */}}
 {{- define "telemetry-netpol.ipv6.canonical" -}}
@@ -107,7 +107,7 @@ port {{ .a | join "," }}
 
 {{/*
 telemetry-netpol.cidrErrors: telemetry-netpol.cidrError for every CIDR of a list.
-Usage: {{ include "telemetry-netpol.cidrErrors" (dict "key" "dns.cidrs" "cidrs" .Values.dns.cidrs) }}
+Usage: {{ include "telemetry-netpol.cidrErrors" (dict "key" "apiServer.cidrs" "cidrs" .Values.apiServer.cidrs) }}
 */}}
 {{- define "telemetry-netpol.cidrErrors" -}}
 {{- range $i, $cidr := .cidrs }}
@@ -116,120 +116,149 @@ Usage: {{ include "telemetry-netpol.cidrErrors" (dict "key" "dns.cidrs" "cidrs" 
 {{- end }}
 
 {{/*
+telemetry-netpol.selectorError: a line naming the path of an extra rule's selector that matches every namespace
+or every pod: it must select by at least one label value (matchLabels, or an In expression). Exists, NotIn and
+DoesNotExist alone match everything that has (or lacks) a key, `kubernetes.io/metadata.name Exists` every namespace.
+Usage: {{ include "telemetry-netpol.selectorError" (dict "path" "components.manager.extraIngress[0].from[0].podSelector" "selector" $peer.podSelector "what" "pod") }}
+*/}}
+{{- define "telemetry-netpol.selectorError" -}}
+{{- $narrows := false -}}
+{{- if .selector.matchLabels }}{{ $narrows = true }}{{ end -}}
+{{- range .selector.matchExpressions }}{{ if eq .operator "In" }}{{ $narrows = true }}{{ end }}{{ end -}}
+{{- if not $narrows }}
+{{ .path }}: matches every {{ .what }}; select by at least one label value (matchLabels, or matchExpressions with operator In)
+{{- end -}}
+{{- end }}
+
+{{/*
+telemetry-netpol.extraRuleErrors: the checks of one component's extraIngress or extraEgress rules: each ipBlock
+CIDR, and each selector (telemetry-netpol.selectorError).
+Usage: {{ include "telemetry-netpol.extraRuleErrors" (dict "path" "components.manager.extraIngress" "rules" .Values.components.manager.extraIngress "peers" "from") }}
+*/}}
+{{- define "telemetry-netpol.extraRuleErrors" -}}
+{{- range $r, $rule := .rules }}
+{{- range $p, $peer := index $rule $.peers }}
+{{- $path := printf "%s[%d].%s[%d]" $.path $r $.peers $p }}
+{{- with $peer.ipBlock }}
+{{- include "telemetry-netpol.cidrError" (dict "path" (printf "%s.ipBlock.cidr" $path) "cidr" .cidr) }}
+{{- end }}
+{{- with $peer.namespaceSelector }}
+{{- include "telemetry-netpol.selectorError" (dict "path" (printf "%s.namespaceSelector" $path) "selector" . "what" "namespace") }}
+{{- end }}
+{{- with $peer.podSelector }}
+{{- include "telemetry-netpol.selectorError" (dict "path" (printf "%s.podSelector" $path) "selector" . "what" "pod") }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
 telemetry-netpol.validationErrors: every cross-field rule the schema cannot express, one line per violation,
-each naming the full value path and the fix. Empty when the values are consistent.
+each naming the full value path and the fix. Empty when the values are consistent. Each kind of check ranges
+over one list built here from the values.
 Usage: {{ include "telemetry-netpol.validationErrors" . }}
 */}}
 {{- define "telemetry-netpol.validationErrors" -}}
-{{- $values := .Values -}}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" "backends.logs.cidrs" "cidrs" $values.backends.logs.cidrs) }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" "backends.metrics.cidrs" "cidrs" $values.backends.metrics.cidrs) }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" "backends.traces.cidrs" "cidrs" $values.backends.traces.cidrs) }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" "dns.cidrs" "cidrs" $values.dns.cidrs) }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" "apiServer.cidrs" "cidrs" $values.apiServer.cidrs) }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" "apiServer.webhookSourceCidrs" "cidrs" $values.apiServer.webhookSourceCidrs) }}
-{{- include "telemetry-netpol.cidrErrors" (dict "key" "nodes.cidrs" "cidrs" $values.nodes.cidrs) }}
-{{- /* pods outside the module must not carry its label: in the release namespace its policies select them */}}
-{{- if eq (get $values.rma.podLabels "kyma-project.io/module") "telemetry" }}
-rma.podLabels: drop kyma-project.io/module: telemetry; it marks the module's own pods, whose policies would cut a scraper's egress
+{{- /* CIDRs: no host bits, canonical IPv6 */}}
+{{- $cidrLists := dict "backends.logs.cidrs" .Values.backends.logs.cidrs "backends.metrics.cidrs" .Values.backends.metrics.cidrs "backends.traces.cidrs" .Values.backends.traces.cidrs "apiServer.cidrs" .Values.apiServer.cidrs "webhooks.callers.cidrs" .Values.webhooks.callers.cidrs }}
+{{- range $key, $cidrs := $cidrLists }}
+{{- include "telemetry-netpol.cidrErrors" (dict "key" $key "cidrs" $cidrs) }}
 {{- end }}
-{{- range $signal := list "logs" "metrics" "traces" }}
-{{- if and $values.zeroTrust.enabled (not (index $values.backends $signal).ports) }}
+{{- /* zero trust lists every backend's ports */}}
+{{- $backendPorts := dict "logs" .Values.backends.logs.ports "metrics" .Values.backends.metrics.ports "traces" .Values.backends.traces.ports }}
+{{- range $signal, $ports := $backendPorts }}
+{{- if and $.Values.zeroTrust.enabled (not $ports) }}
 backends.{{ $signal }}.ports: list the backend ports; zeroTrust.enabled allows no egress to every port
 {{- end }}
-{{- range $i, $backend := (index $values.backends $signal).inCluster }}
-{{- if eq (get $backend.podLabels "kyma-project.io/module") "telemetry" }}
-backends.{{ $signal }}.inCluster[{{ $i }}].podLabels: drop kyma-project.io/module: telemetry; it marks the module's own pods, whose policies would cut the backend's egress
+{{- end }}
+{{- /* Gardener: the API server is reached through apiserver-proxy and a load balancer whose address changes */}}
+{{- if and (eq .Values.platform "gardener") .Values.apiServer.cidrs }}
+apiServer.cidrs: leave it empty with platform gardener; pods reach the API server through apiserver-proxy on the host network and at a load balancer in the seed whose address changes
+{{- end }}
+{{- if and (eq .Values.platform "gardener") (not (has "443" (.Values.apiServer.ports | toStrings))) }}
+apiServer.ports: list 443 with platform gardener; apiserver-proxy and the seed's load balancer both listen on 443
+{{- end }}
+{{- /* pods outside the module must not carry its label: in the release namespace its policies select them */}}
+{{- $peerLabels := list (list "rma.podLabels" .Values.rma.podLabels) }}
+{{- $peerLists := dict "backends.logs.inCluster" .Values.backends.logs.inCluster "backends.metrics.inCluster" .Values.backends.metrics.inCluster "backends.traces.inCluster" .Values.backends.traces.inCluster "webhooks.callers.pods" .Values.webhooks.callers.pods }}
+{{- range $key, $entries := $peerLists }}
+{{- range $i, $entry := $entries }}{{ $peerLabels = append $peerLabels (list (printf "%s[%d].podLabels" $key $i) $entry.podLabels) }}{{ end }}
+{{- end }}
+{{- range $peerLabels }}
+{{- if eq (get (last .) "kyma-project.io/module") "telemetry" }}
+{{ first . }}: drop kyma-project.io/module: telemetry; it marks the module's own pods, whose policies would cut this pod's egress
 {{- end }}
 {{- end }}
-{{- end }}
-{{- /* the DNS rule has no effect where the API server rule allows every address on a shared port */}}
-{{- if and $values.dns.cidrs (not $values.apiServer.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" (list 53) "aAll" false "b" $values.apiServer.ports "bAll" false) }}
+{{- /* a CIDR restriction has no effect on a port where another rule of the same pods allows every address */}}
+{{- $shadowings := list
+  (dict "key" "apiServer.cidrs" "cidrs" .Values.apiServer.cidrs "ports" .Values.apiServer.ports "portsAll" false "open" "the rule to node-local-dns on the host network" "opens" .Values.dns.nodeLocal "openPorts" (list 53) "openAll" false "fix" "list ports in apiServer.ports that it does not open, or set dns.nodeLocal to false"
+    "pods" (list (list "every module pod" true) ))
+  (dict "key" "backends.logs.cidrs" "cidrs" .Values.backends.logs.cidrs "ports" .Values.backends.logs.ports "portsAll" (empty .Values.backends.logs.ports) "open" "the rule to node-local-dns on the host network" "opens" .Values.dns.nodeLocal "openPorts" (list 53) "openAll" false "fix" "list ports in backends.logs.ports that it does not open, or set dns.nodeLocal to false"
+    "pods" (list (list "the Fluent Bit (log agent, legacy)" .Values.components.fluentBit.enabled) (list "the OTel log agent" .Values.components.logAgent.enabled) (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) (list "the OTel log gateway" (and .Values.components.logGateway.enabled (eq .Values.gateways.layout "perSignal"))) ))
+  (dict "key" "backends.logs.cidrs" "cidrs" .Values.backends.logs.cidrs "ports" .Values.backends.logs.ports "portsAll" (empty .Values.backends.logs.ports) "open" "the rule to the Kubernetes API server" "opens" (empty .Values.apiServer.cidrs) "openPorts" .Values.apiServer.ports "openAll" false "fix" "set apiServer.cidrs"
+    "pods" (list (list "the Fluent Bit (log agent, legacy)" .Values.components.fluentBit.enabled) (list "the OTel log agent" .Values.components.logAgent.enabled) (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) (list "the OTel log gateway" (and .Values.components.logGateway.enabled (eq .Values.gateways.layout "perSignal"))) ))
+  (dict "key" "backends.logs.cidrs" "cidrs" .Values.backends.logs.cidrs "ports" .Values.backends.logs.ports "portsAll" (empty .Values.backends.logs.ports) "open" "the metric backend rule" "opens" (empty .Values.backends.metrics.cidrs) "openPorts" .Values.backends.metrics.ports "openAll" (empty .Values.backends.metrics.ports) "fix" "set backends.metrics.cidrs"
+    "pods" (list (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) ))
+  (dict "key" "backends.logs.cidrs" "cidrs" .Values.backends.logs.cidrs "ports" .Values.backends.logs.ports "portsAll" (empty .Values.backends.logs.ports) "open" "the trace backend rule" "opens" (empty .Values.backends.traces.cidrs) "openPorts" .Values.backends.traces.ports "openAll" (empty .Values.backends.traces.ports) "fix" "set backends.traces.cidrs"
+    "pods" (list (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) ))
+  (dict "key" "backends.metrics.cidrs" "cidrs" .Values.backends.metrics.cidrs "ports" .Values.backends.metrics.ports "portsAll" (empty .Values.backends.metrics.ports) "open" "the rule to node-local-dns on the host network" "opens" .Values.dns.nodeLocal "openPorts" (list 53) "openAll" false "fix" "list ports in backends.metrics.ports that it does not open, or set dns.nodeLocal to false"
+    "pods" (list (list "the OTel metric agent" .Values.components.metricAgent.enabled) (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) (list "the OTel metric gateway" (and .Values.components.metricGateway.enabled (eq .Values.gateways.layout "perSignal"))) ))
+  (dict "key" "backends.metrics.cidrs" "cidrs" .Values.backends.metrics.cidrs "ports" .Values.backends.metrics.ports "portsAll" (empty .Values.backends.metrics.ports) "open" "the rule to the Kubernetes API server" "opens" (empty .Values.apiServer.cidrs) "openPorts" .Values.apiServer.ports "openAll" false "fix" "set apiServer.cidrs"
+    "pods" (list (list "the OTel metric agent" .Values.components.metricAgent.enabled) (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) (list "the OTel metric gateway" (and .Values.components.metricGateway.enabled (eq .Values.gateways.layout "perSignal"))) ))
+  (dict "key" "backends.metrics.cidrs" "cidrs" .Values.backends.metrics.cidrs "ports" .Values.backends.metrics.ports "portsAll" (empty .Values.backends.metrics.ports) "open" "the log backend rule" "opens" (empty .Values.backends.logs.cidrs) "openPorts" .Values.backends.logs.ports "openAll" (empty .Values.backends.logs.ports) "fix" "set backends.logs.cidrs"
+    "pods" (list (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) ))
+  (dict "key" "backends.metrics.cidrs" "cidrs" .Values.backends.metrics.cidrs "ports" .Values.backends.metrics.ports "portsAll" (empty .Values.backends.metrics.ports) "open" "the rule to the kubelet on every node" "opens" true "openPorts" (list 10250) "openAll" false "fix" "list ports in backends.metrics.ports that it does not open"
+    "pods" (list (list "the OTel metric agent" .Values.components.metricAgent.enabled) ))
+  (dict "key" "backends.metrics.cidrs" "cidrs" .Values.backends.metrics.cidrs "ports" .Values.backends.metrics.ports "portsAll" (empty .Values.backends.metrics.ports) "open" "the trace backend rule" "opens" (empty .Values.backends.traces.cidrs) "openPorts" .Values.backends.traces.ports "openAll" (empty .Values.backends.traces.ports) "fix" "set backends.traces.cidrs"
+    "pods" (list (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) ))
+  (dict "key" "backends.traces.cidrs" "cidrs" .Values.backends.traces.cidrs "ports" .Values.backends.traces.ports "portsAll" (empty .Values.backends.traces.ports) "open" "the rule to node-local-dns on the host network" "opens" .Values.dns.nodeLocal "openPorts" (list 53) "openAll" false "fix" "list ports in backends.traces.ports that it does not open, or set dns.nodeLocal to false"
+    "pods" (list (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) (list "the OTel trace gateway" (and .Values.components.traceGateway.enabled (eq .Values.gateways.layout "perSignal"))) ))
+  (dict "key" "backends.traces.cidrs" "cidrs" .Values.backends.traces.cidrs "ports" .Values.backends.traces.ports "portsAll" (empty .Values.backends.traces.ports) "open" "the rule to the Kubernetes API server" "opens" (empty .Values.apiServer.cidrs) "openPorts" .Values.apiServer.ports "openAll" false "fix" "set apiServer.cidrs"
+    "pods" (list (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) (list "the OTel trace gateway" (and .Values.components.traceGateway.enabled (eq .Values.gateways.layout "perSignal"))) ))
+  (dict "key" "backends.traces.cidrs" "cidrs" .Values.backends.traces.cidrs "ports" .Values.backends.traces.ports "portsAll" (empty .Values.backends.traces.ports) "open" "the log backend rule" "opens" (empty .Values.backends.logs.cidrs) "openPorts" .Values.backends.logs.ports "openAll" (empty .Values.backends.logs.ports) "fix" "set backends.logs.cidrs"
+    "pods" (list (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) ))
+  (dict "key" "backends.traces.cidrs" "cidrs" .Values.backends.traces.cidrs "ports" .Values.backends.traces.ports "portsAll" (empty .Values.backends.traces.ports) "open" "the metric backend rule" "opens" (empty .Values.backends.metrics.cidrs) "openPorts" .Values.backends.metrics.ports "openAll" (empty .Values.backends.metrics.ports) "fix" "set backends.metrics.cidrs"
+    "pods" (list (list "the OTLP gateway" (and .Values.components.otlpGateway.enabled (eq .Values.gateways.layout "otlp"))) ))
+}}
+{{- range $shadowings }}
+{{- $pods := list }}
+{{- range .pods }}{{ if last . }}{{ $pods = append $pods (first .) }}{{ end }}{{ end }}
+{{- if and .cidrs .opens $pods }}
+{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" .ports "aAll" .portsAll "b" .openPorts "bAll" .openAll) }}
 {{- if $shared }}
-dns.cidrs: has no effect on {{ $shared }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
+{{ .key }}: has no effect for {{ join ", " $pods }} on {{ $shared }} while {{ .open }} allows every address there; {{ .fix }}
 {{- end }}
 {{- end }}
-{{- /* the API server rule has no effect where the DNS rule allows every address on a shared port */}}
-{{- if and $values.apiServer.cidrs (not $values.dns.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.apiServer.ports "aAll" false "b" (list 53) "bAll" false) }}
-{{- if $shared }}
-apiServer.cidrs: has no effect on {{ $shared }} while dns.cidrs is empty (the DNS rule allows every address there); set dns.cidrs
+{{- end }}
+{{- /* policy names: never one the module gives its own policies (helm would not own it, the manager would write it back) */}}
+{{- $fullname := include "telemetry-netpol.fullname" . }}
+{{- $moduleNames := list "kyma-project.io--telemetry-manager" "kyma-project.io--allow-telemetry-manager-webhooks" "kyma-project.io--allow-telemetry-to-dns" "kyma-project.io--allow-telemetry-to-apiserver" "kyma-project.io--allow-telemetry-manager-metrics" "kyma-project.io--telemetry-fluent-bit" "kyma-project.io--telemetry-fluent-bit-metrics" "kyma-project.io--telemetry-log-agent" "kyma-project.io--telemetry-log-agent-metrics" "kyma-project.io--telemetry-metric-agent" "kyma-project.io--telemetry-metric-agent-metrics" "kyma-project.io--telemetry-otlp-gateway" "kyma-project.io--telemetry-otlp-gateway-metrics" "kyma-project.io--telemetry-log-gateway" "kyma-project.io--telemetry-log-gateway-metrics" "kyma-project.io--telemetry-metric-gateway" "kyma-project.io--telemetry-metric-gateway-metrics" "kyma-project.io--telemetry-trace-gateway" "kyma-project.io--telemetry-trace-gateway-metrics" "kyma-project.io--telemetry-self-monitor" "kyma-project.io--telemetry-self-monitor-metrics" }}
+{{- range list "dns" "kube-api-server" "manager" "self-monitor" "fluent-bit" "log-agent" "metric-agent" "otlp-gateway" "log-gateway" "metric-gateway" "trace-gateway" }}
+{{- $policy := printf "kyma-project.io--%s-%s" $fullname . }}
+{{- if has $policy $moduleNames }}
+{{ if $.Values.fullnameOverride }}fullnameOverride{{ else }}nameOverride{{ end }}: the policy name {{ $policy }} is one the Telemetry module creates for itself; choose another name
 {{- end }}
 {{- end }}
-{{- /* the kubelet rule has no effect where the API server rule allows every address on a shared port */}}
-{{- if and $values.nodes.cidrs (not $values.apiServer.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" (list 10250) "aAll" false "b" $values.apiServer.ports "bAll" false) }}
-{{- if $shared }}
-nodes.cidrs: has no effect on {{ $shared }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
+{{- if has (include "telemetry-netpol.name" .) (list "telemetry-self-monitor" "fluent-bit" "telemetry-log-agent" "telemetry-metric-agent" "telemetry-otlp-gateway" "telemetry-log-gateway" "telemetry-metric-gateway" "telemetry-trace-gateway" ) }}
+nameOverride: '{{ include "telemetry-netpol.name" . }}' names a module workload; the manager deletes the NetworkPolicies labelled app.kubernetes.io/name with it
 {{- end }}
-{{- end }}
-{{- /* the kubelet rule has no effect where the metrics backend rule allows every address on a shared port */}}
-{{- if and $values.nodes.cidrs (not $values.backends.metrics.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" (list 10250) "aAll" false "b" $values.backends.metrics.ports "bAll" (empty $values.backends.metrics.ports)) }}
-{{- if $shared }}
-nodes.cidrs: has no effect on {{ $shared }} while backends.metrics.cidrs is empty (the metrics backend rule allows every address there); set backends.metrics.cidrs
-{{- end }}
-{{- end }}
-{{- /* the logs backend rule has no effect where the DNS rule allows every address on a shared port */}}
-{{- if and $values.backends.logs.cidrs (not $values.dns.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.backends.logs.ports "aAll" (empty $values.backends.logs.ports) "b" (list 53) "bAll" false) }}
-{{- if $shared }}
-backends.logs.cidrs: has no effect on {{ $shared }} while dns.cidrs is empty (the DNS rule allows every address there); set dns.cidrs
-{{- end }}
-{{- end }}
-{{- /* the logs backend rule has no effect where the API server rule allows every address on a shared port */}}
-{{- if and $values.backends.logs.cidrs (not $values.apiServer.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.backends.logs.ports "aAll" (empty $values.backends.logs.ports) "b" $values.apiServer.ports "bAll" false) }}
-{{- if $shared }}
-backends.logs.cidrs: has no effect on {{ $shared }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
-{{- end }}
-{{- end }}
-{{- /* the metrics backend rule has no effect where the DNS rule allows every address on a shared port */}}
-{{- if and $values.backends.metrics.cidrs (not $values.dns.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.backends.metrics.ports "aAll" (empty $values.backends.metrics.ports) "b" (list 53) "bAll" false) }}
-{{- if $shared }}
-backends.metrics.cidrs: has no effect on {{ $shared }} while dns.cidrs is empty (the DNS rule allows every address there); set dns.cidrs
-{{- end }}
-{{- end }}
-{{- /* the metrics backend rule has no effect where the API server rule allows every address on a shared port */}}
-{{- if and $values.backends.metrics.cidrs (not $values.apiServer.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.backends.metrics.ports "aAll" (empty $values.backends.metrics.ports) "b" $values.apiServer.ports "bAll" false) }}
-{{- if $shared }}
-backends.metrics.cidrs: has no effect on {{ $shared }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
-{{- end }}
-{{- end }}
-{{- /* the metrics backend rule has no effect where the kubelet rule allows every address on a shared port */}}
-{{- if and $values.backends.metrics.cidrs (not $values.nodes.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.backends.metrics.ports "aAll" (empty $values.backends.metrics.ports) "b" (list 10250) "bAll" false) }}
-{{- if $shared }}
-backends.metrics.cidrs: has no effect on {{ $shared }} while nodes.cidrs is empty (the kubelet rule allows every address there); set nodes.cidrs
-{{- end }}
-{{- end }}
-{{- /* the traces backend rule has no effect where the DNS rule allows every address on a shared port */}}
-{{- if and $values.backends.traces.cidrs (not $values.dns.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.backends.traces.ports "aAll" (empty $values.backends.traces.ports) "b" (list 53) "bAll" false) }}
-{{- if $shared }}
-backends.traces.cidrs: has no effect on {{ $shared }} while dns.cidrs is empty (the DNS rule allows every address there); set dns.cidrs
-{{- end }}
-{{- end }}
-{{- /* the traces backend rule has no effect where the API server rule allows every address on a shared port */}}
-{{- if and $values.backends.traces.cidrs (not $values.apiServer.cidrs) }}
-{{- $shared := include "telemetry-netpol.sharedPorts" (dict "a" $values.backends.traces.ports "aAll" (empty $values.backends.traces.ports) "b" $values.apiServer.ports "bAll" false) }}
-{{- if $shared }}
-backends.traces.cidrs: has no effect on {{ $shared }} while apiServer.cidrs is empty (the API server rule allows every address there); set apiServer.cidrs
-{{- end }}
-{{- end }}
-{{- range $name, $component := $values.components }}
-{{- range $r, $rule := $component.extraIngress }}
-{{- range $p, $peer := $rule.from }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.%s.extraIngress[%d].from[%d].ipBlock.cidr" $name $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- range $r, $rule := $component.extraEgress }}
-{{- range $p, $peer := $rule.to }}{{ with $peer.ipBlock }}
-{{- include "telemetry-netpol.cidrError" (dict "path" (printf "components.%s.extraEgress[%d].to[%d].ipBlock.cidr" $name $r $p) "cidr" .cidr) }}
-{{- end }}{{ end }}
-{{- end }}
-{{- end }}
+{{- /* escape-hatch rules: CIDRs and selectors */}}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.manager.extraIngress" "rules" .Values.components.manager.extraIngress "peers" "from") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.manager.extraEgress" "rules" .Values.components.manager.extraEgress "peers" "to") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.selfMonitor.extraIngress" "rules" .Values.components.selfMonitor.extraIngress "peers" "from") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.selfMonitor.extraEgress" "rules" .Values.components.selfMonitor.extraEgress "peers" "to") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.fluentBit.extraIngress" "rules" .Values.components.fluentBit.extraIngress "peers" "from") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.fluentBit.extraEgress" "rules" .Values.components.fluentBit.extraEgress "peers" "to") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.logAgent.extraIngress" "rules" .Values.components.logAgent.extraIngress "peers" "from") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.logAgent.extraEgress" "rules" .Values.components.logAgent.extraEgress "peers" "to") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.metricAgent.extraIngress" "rules" .Values.components.metricAgent.extraIngress "peers" "from") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.metricAgent.extraEgress" "rules" .Values.components.metricAgent.extraEgress "peers" "to") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.otlpGateway.extraIngress" "rules" .Values.components.otlpGateway.extraIngress "peers" "from") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.otlpGateway.extraEgress" "rules" .Values.components.otlpGateway.extraEgress "peers" "to") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.logGateway.extraIngress" "rules" .Values.components.logGateway.extraIngress "peers" "from") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.logGateway.extraEgress" "rules" .Values.components.logGateway.extraEgress "peers" "to") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.metricGateway.extraIngress" "rules" .Values.components.metricGateway.extraIngress "peers" "from") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.metricGateway.extraEgress" "rules" .Values.components.metricGateway.extraEgress "peers" "to") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.traceGateway.extraIngress" "rules" .Values.components.traceGateway.extraIngress "peers" "from") }}
+{{- include "telemetry-netpol.extraRuleErrors" (dict "path" "components.traceGateway.extraEgress" "rules" .Values.components.traceGateway.extraEgress "peers" "to") }}
 {{- end }}

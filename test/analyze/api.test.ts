@@ -72,8 +72,9 @@ t.test('allowedConnections between pods and addresses, both families', async (t)
 t.test('ipBlocks match pods only in the Calico reading', async (t) => {
   // client has podIP 10.0.0.9, inside 10.0.0.0/24.
   t.equal(allowedConnections(cluster, client, web).toString(), 'TCP 8080');
-  t.equal(allowedConnections(cluster, client, web, { ipBlockMatchesPods: true }).toString(), 'TCP 8080,9090');
-  const lines = connlist(cluster, { ipBlockMatchesPods: true }).connections.map((c) => `${c.src.name} => ${c.dst.name} : ${c.connections}`);
+  t.equal(allowedConnections(cluster, client, web, { reading: 'cilium' }).toString(), 'TCP 8080');
+  t.equal(allowedConnections(cluster, client, web, { reading: 'calico' }).toString(), 'TCP 8080,9090');
+  const lines = connlist(cluster, { reading: 'calico' }).connections.map((c) => `${c.src.name} => ${c.dst.name} : ${c.connections}`);
   t.ok(lines.includes('app/client[Pod] => app/web[Pod] : TCP 8080,9090'));
 });
 
@@ -138,15 +139,29 @@ metadata: {}
   t.match(parseManifests('a: [1', 'bad.yaml').warnings[0], /^skipping bad.yaml: cannot decode YAML\/JSON/);
 });
 
+t.test('parseManifests: a malformed document is skipped alone, named by its line', async (t) => {
+  const text = [
+    'kind: Pod\nmetadata: {name: first}',
+    'kind: Pod\nmetadata: {name: broken, labels: [unclosed}',
+    '# a comment\nkind: Pod\nmetadata:\n  name: last',
+  ].join('\n---\n');
+  const result = parseManifests(text, 'three.yaml');
+  t.same(result.objects.map((o) => o.metadata?.name), ['first', 'last']);
+  t.equal(result.warnings.length, 1);
+  t.match(result.warnings[0], /^skipping three\.yaml: cannot decode YAML\/JSON \(only the document at line 3: line 5, column \d+: .+\)$/);
+  const json = parseManifests('{"kind": "Pod", "metadata": {"name": "j"}}', 'one.json');
+  t.same([json.objects.map((o) => o.metadata?.name), json.warnings], [['j'], []], 'JSON is YAML');
+});
+
 t.test('invalid policy parts match nothing and warn', async (t) => {
   const c = buildCluster(
     parseManifests(
       `
 kind: Pod
-metadata: {name: t, namespace: n, labels: {app: t}}
+metadata: {name: t, namespace: ns, labels: {app: t}}
 ---
 kind: NetworkPolicy
-metadata: {name: p, namespace: n}
+metadata: {name: p, namespace: ns}
 spec:
   podSelector: {}
   ingress:
@@ -164,12 +179,12 @@ t.test('pods of one workload that differ are merged with a warning', async (t) =
   const c = buildCluster(
     parseManifests(
       ['a', 'b']
-        .map((n) => `kind: Pod\nmetadata: {name: ${n}, namespace: n, labels: {app: ${n}}, ownerReferences: [{kind: DaemonSet, name: ds, controller: true}]}\n`)
+        .map((n) => `kind: Pod\nmetadata: {name: ${n}, namespace: ns, labels: {app: ${n}}, ownerReferences: [{kind: DaemonSet, name: ds, controller: true}]}\n`)
         .join('---\n'),
       'ds.yaml',
     ).objects,
   );
   const result = connlist(c);
-  t.same(result.warnings, ['pods of n/ds[DaemonSet] differ in labels or ports; its connections are the union over its pods']);
-  t.same(result.connections.map((x) => `${x.src.name} => ${x.dst.name}`), ['0.0.0.0-255.255.255.255[External] => n/ds[DaemonSet]', 'n/ds[DaemonSet] => 0.0.0.0-255.255.255.255[External]']);
+  t.same(result.warnings, ['pods of ns/ds[DaemonSet] differ in labels, ports or hostNetwork; its connections are the union over its pods']);
+  t.same(result.connections.map((x) => `${x.src.name} => ${x.dst.name}`), ['0.0.0.0-255.255.255.255[External] => ns/ds[DaemonSet]', 'ns/ds[DaemonSet] => 0.0.0.0-255.255.255.255[External]']);
 });

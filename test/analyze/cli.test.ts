@@ -14,6 +14,38 @@ t.test('a missing path is an error with a clear message', async (t) => {
   t.equal(r.stderr.trim(), 'telemetry-netpol: no such file or directory: /no/such/manifests');
 });
 
+t.test('--reading picks how policies are read: the API\'s own (kubernetes) by default, or calico, or cilium', async (t) => {
+  const name = 'reading-ip-block-peers-of-every-kind';
+  const expected = (file: string, scenarioName = name) => readFileSync(join(import.meta.dirname, 'scenarios', scenarioName, file), 'utf8');
+  t.equal((await run('connlist', '--reading', 'cilium', scenario(name))).stdout, expected('expected.txt'));
+  t.equal((await run('connlist', '--reading', 'calico', scenario(name))).stdout, expected('expected.calico.txt'));
+  t.not(expected('expected.txt'), expected('expected.calico.txt'));
+  const hostNetwork = 'host-network-endpoints-are-open';
+  t.equal((await run('connlist', scenario(hostNetwork))).stdout, expected('expected.kubernetes.txt', hostNetwork), 'by default a host-network pod is a pod, as netpol-analyzer reads it');
+  t.equal((await run('connlist', '--reading', 'cilium', scenario(hostNetwork))).stdout, expected('expected.txt', hostNetwork));
+  t.not(expected('expected.txt', hostNetwork), expected('expected.kubernetes.txt', hostNetwork));
+  const bad = await run('connlist', '--reading', 'weave', scenario(name));
+  t.equal(bad.code, 1);
+  t.equal(bad.stdout, '');
+  t.match(bad.stderr, /^error: option '--reading <reading>' argument 'weave' is invalid\. Allowed choices are calico, cilium, kubernetes\.\n/);
+  t.notMatch(bad.stderr, /\n\s+at /, 'no stack trace');
+  const old = await run('connlist', '--ip-block-matches-pods', scenario(name));
+  t.equal(old.code, 1);
+  t.match(old.stderr, /^error: unknown option '--ip-block-matches-pods'/);
+  const help = (await run('connlist', '--help')).stdout;
+  t.match(help, /--reading <reading>\s+how policies are read: kubernetes, [^]*\(choices:\s+"calico",\s+"cilium",\s+"kubernetes",\s+default:\s+"kubernetes"\)/);
+});
+
+t.test('a malformed document is skipped with its file and line, the other documents of the file analyzed', async (t) => {
+  const name = 'malformed-document-keeps-the-others';
+  const r = await run('connlist', scenario(name));
+  t.equal(r.code, 0);
+  t.equal(r.stdout, readFileSync(join(import.meta.dirname, 'scenarios', name, 'expected.txt'), 'utf8'));
+  const warnings = r.stderr.split('\n').filter(Boolean);
+  t.equal(warnings.length, 1);
+  t.match(warnings[0], /^warning: skipping .*\/input\/all\.yaml: cannot decode YAML\/JSON \(only the document at line 20: line 27, column 1: .+\)$/);
+});
+
 t.test('undecodable files and other kinds are skipped with warnings, the rest analyzed', async (t) => {
   const name = 'non-manifests-and-unknown-kinds-skipped';
   const r = await run('connlist', scenario(name));

@@ -4,33 +4,49 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { defaultValues, leaves } from '../../tools/model/index.ts';
-import { checkGenerated, generatedFiles, writeGenerated } from '../../tools/generate/generate.ts';
+import { checkGenerated, generatedFiles, writeGenerated } from '../../tools/generated.ts';
 import { compose } from '../../tools/generate/output-file.ts';
 import { projectRoot } from '../../tools/paths.ts';
+import { run } from '../helpers/cli.ts';
 
-const files = generatedFiles(projectRoot);
+const generated = await generatedFiles(projectRoot);
+const files = [...generated].map(([path, content]) => ({ path, content }));
 
 t.test('every generated file names the command that writes it in its first lines', async (t) => {
+  t.ok(files.some((f) => f.path === 'tools/validate/schema/kubernetes.schema.json'), 'the Kubernetes schema data is one of them');
+  t.ok(files.some((f) => f.path === 'chart/connectivity.svg'));
   for (const f of files) {
-    const head = f.path.endsWith('README.md')
-      ? f.content.slice(f.content.indexOf('<!-- BEGIN'), f.content.indexOf('<!-- BEGIN') + 300)
-      : f.content.split('\n').slice(0, 3).join('\n');
-    t.match(head, 'npx telemetry-netpol generate', f.path);
+    if (f.path.endsWith('.svg')) continue; // named in the README section that shows it
+    const heads = f.path.endsWith('README.md')
+      ? [...f.content.matchAll(/<!-- BEGIN[^\n]*\n([^\n]*)/g)].map((m) => m[1])
+      : [f.content.split('\n').slice(0, 3).join('\n')];
+    if (f.path.endsWith('README.md')) t.equal(heads.length, 2, 'the values table and the connectivity matrix');
+    for (const head of heads) t.match(head, 'npx telemetry-netpol generate', f.path);
   }
 });
 
-t.test('the committed chart is what the generator writes', async (t) => {
-  t.same(checkGenerated(projectRoot), { changed: [], stale: [] });
+t.test('the committed files are what the generators write', async (t) => {
+  t.same(await checkGenerated(projectRoot), { changed: [], stale: [] });
 });
 
-t.test('--check finds a hand edit and a stale template; writing fixes both', async (t) => {
+t.test('--check finds a hand edit, a README section edit and a stale template; writing fixes them', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'gen-'));
   cpSync(join(projectRoot, 'chart'), join(root, 'chart'), { recursive: true });
+  cpSync(join(projectRoot, 'tools/validate/schema'), join(root, 'tools/validate/schema'), { recursive: true });
   writeFileSync(join(root, 'chart/templates/manager.yaml'), '# edited by hand\n');
   writeFileSync(join(root, 'chart/templates/old-policy.yaml'), '# from an older model\n');
-  t.same(checkGenerated(root), { changed: ['chart/templates/manager.yaml'], stale: ['chart/templates/old-policy.yaml'] });
-  t.same(writeGenerated(root), ['chart/templates/manager.yaml']);
-  t.same(checkGenerated(root), { changed: [], stale: [] });
+  const readme = readFileSync(join(root, 'chart/README.md'), 'utf8');
+  writeFileSync(join(root, 'chart/README.md'), readme.replace('| `rmaScraper` | TCP 8080 |', '| `rmaScraper` | TCP 8081 |'));
+  const drift = await checkGenerated(root);
+  t.same({ changed: drift.changed.sort(), stale: drift.stale }, { changed: ['chart/README.md', 'chart/templates/manager.yaml'], stale: ['chart/templates/old-policy.yaml'] });
+  t.same((await writeGenerated(root)).sort(), ['chart/README.md', 'chart/templates/manager.yaml']);
+  t.same(await checkGenerated(root), { changed: [], stale: [] });
+});
+
+t.test('CLI: generate --check', async (t) => {
+  const r = await run('generate', '--check');
+  t.equal(r.code, 0, r.stderr);
+  t.equal(r.stdout, 'generated files are up to date\n');
 });
 
 t.test('two generators writing one path is an error', async (t) => {

@@ -1,137 +1,123 @@
-// `explain`: verdicts and deciding policies, expected from ADR 028 and DESIGN.md (the flow tables),
-// not copied from output.
+// `explain`: verdicts and deciding policies under both CNI readings, expected from ADR 028 and DESIGN.md
+// (the flow tables, "Real network paths"), not copied from output.
 import t from 'tap';
-import { explain } from '../../tools/analyze/index.ts';
-import { explainText, parsePortArg, ruleIntents } from '../../tools/review/explain.ts';
+import { dump } from 'js-yaml';
+import { explain, type Reading } from '../../tools/analyze/index.ts';
+import { explainText, parsePortArg } from '../../tools/review/explain.ts';
 import { findPeer, reviewValues, type Review } from '../../tools/review/session.ts';
-import { landscape, run } from './helpers.ts';
+import { landscape, run, tempFile } from './helpers.ts';
 
-const policy = (suffix: string) => `kyma-system/kyma-project.io--telemetry-${suffix}`;
+const policy = (suffix: string) => `kyma-system/kyma-project.io--telemetry-netpol-${suffix}`;
+const moduleFixture = 'test/fixtures/module-policies/telemetry-1.69.yaml';
 
-function verdict(review: Review, from: string, to: string, port: string) {
+function verdict(review: Review, from: string, to: string, port: string, reading: Reading = 'cilium') {
   const p = parsePortArg(port);
-  return explain(review.cluster, findPeer(review, from).peer, findPeer(review, to).peer, p.port, p.protocol);
+  return explain(review.cluster, findPeer(review, from).peer, findPeer(review, to).peer, p.port, p.protocol, { reading });
 }
+
+const text = (review: Review, from: string, to: string, port: string) =>
+  explainText(review, findPeer(review, from), findPeer(review, to), parsePortArg(port)).text;
 
 const reviews = {
   defaults: reviewValues([]),
-  zeroTrust: reviewValues([landscape('zero-trust')]),
+  zeroTrust: reviewValues(landscape('gardener-zero-trust')),
 };
 
-t.test('defaults (phase 1)', async (t) => {
+t.test('defaults (phase 1 on Gardener)', async (t) => {
   const r = await reviews.defaults;
 
-  t.test('an RMA scraper reads the log gateway metrics on 8888: the log gateway RMA ingress rule', async (t) => {
-    const e = verdict(r, 'rma-scraper', 'log-gateway', '8888/TCP');
+  t.test('an RMA scraper reads the OTLP gateway metrics on 8888: the gateway\'s RMA ingress rule', async (t) => {
+    const e = verdict(r, 'rmaScraper', 'otlpGateway', '8888/TCP');
     t.ok(e.allowed);
     t.same(e.egress.selectedBy, [], 'the scraper is no module pod: no policy restricts its egress');
-    t.same(e.ingress.selectedBy, [policy('log-gateway')]);
-    t.equal(e.ingress.matchingRules.length, 1, 'only the RMA rule admits a labelled scraper on 8888');
-    const [rule] = e.ingress.matchingRules;
-    t.equal(rule.policy, policy('log-gateway'));
-    const text = explainText(r, findPeer(r, 'rma-scraper'), findPeer(r, 'log-gateway'), parsePortArg('8888/TCP')).text;
-    t.match(text, /: ALLOWED\n/);
-    t.match(text, /kyma-project\.io--telemetry-log-gateway ingress rule \d+ "RMA scrapes the OTel log gateway metrics"/);
-    t.match(text, /networking\.kyma-project\.io\/metrics-scraping=allowed/);
-    t.match(text, /no policy selects rma\/rma-scraper: open/);
+    t.same(e.ingress.selectedBy, [policy('otlp-gateway')]);
+    t.same(e.ingress.matchingRules.map((m) => m.policy), [policy('otlp-gateway')], 'only the RMA rule admits a labelled scraper on 8888');
+    const out = text(r, 'rmaScraper', 'otlpGateway', '8888/TCP');
+    t.match(out, /: ALLOWED \(calico\), ALLOWED \(cilium\)\ncalico and cilium:\n/, 'the readings agree and are explained once');
+    t.match(out, /kyma-project\.io--telemetry-netpol-otlp-gateway ingress rule \d+ "RMA scrapes the OTLP gateway metrics"/);
+    t.match(out, /networking\.kyma-project\.io\/metrics-scraping=allowed/);
+    t.match(out, /egress \(source rmaScraper \(rma\/rma-scraper\)\): no policy selects it: open/);
   });
 
   t.test('any workload may push OTLP in phase 1, also one without the OTLP label', async (t) => {
-    const e = verdict(r, 'customer', 'trace-gateway', '4317');
+    const e = verdict(r, 'customerPlain', 'otlpGateway', '4317');
     t.ok(e.allowed);
-    t.same(e.ingress.matchingRules.map((m) => m.policy), [policy('trace-gateway')]);
+    t.same(e.ingress.matchingRules.map((m) => m.policy), [policy('otlp-gateway')]);
   });
 
-  t.test('the log agent may send to any address while the log backends are not restricted', async (t) => {
-    const e = verdict(r, 'log-agent', '192.0.2.77', '443/TCP');
-    t.ok(e.allowed);
-    t.ok(e.egress.matchingRules.some((m) => m.policy === policy('log-agent')), 'the backend rule admits it');
-    t.ok(e.egress.matchingRules.some((m) => m.policy === policy('kube-api-server')), 'so does the 443-to-any API server rule');
-    t.same(e.ingress.selectedBy, [], 'an external address has no policies');
+  t.test('exporters reach every address on every port while their backends are not restricted (phase 1)', async (t) => {
+    for (const reading of ['calico', 'cilium'] as const) {
+      const e = verdict(r, 'logAgent', 'outside', '8443/TCP', reading);
+      t.ok(e.allowed, reading);
+      t.same(e.egress.matchingRules.map((m) => m.policy), [policy('log-agent')], 'the backend rule without peers and ports');
+    }
   });
 
-  t.test('module pods resolve names at CoreDNS on 8053 (Gardener preset)', async (t) => {
-    const e = verdict(r, 'metric-gateway', 'kube-dns', '8053/UDP');
-    t.ok(e.allowed);
-    t.same(e.egress.matchingRules.map((m) => m.policy), [policy('dns')]);
+  t.test('module pods resolve names at the CoreDNS pods on 8053 and at node-local-dns on 53', async (t) => {
+    t.same(verdict(r, 'selfMonitor', 'kubeDns', '8053/UDP').egress.matchingRules.map((m) => m.policy), [policy('dns')]);
+    for (const reading of ['calico', 'cilium'] as const) t.ok(verdict(r, 'manager', 'nodeLocalDns', '53/UDP', reading).allowed, `host network, ${reading}`);
   });
 
   t.test('the manager reaches no gateway: selected, but no rule admits it', async (t) => {
-    const e = verdict(r, 'kyma-system/manager', 'kyma-system/telemetry-log-gateway', '4317/TCP');
+    const e = verdict(r, 'kyma-system/manager', 'kyma-system/otlp-gateway', '4317/TCP');
     t.notOk(e.allowed);
-    t.notOk(e.egress.allowed);
     t.same(e.egress.matchingRules, []);
     t.ok(e.egress.selectedBy.includes(policy('manager')));
-    const text = explainText(r, findPeer(r, 'manager'), findPeer(r, 'log-gateway'), parsePortArg('4317/TCP')).text;
-    t.match(text, /: DENIED\n/);
-    t.match(text, /selected by kyma-project\.io--telemetry-dns, kyma-project\.io--telemetry-kube-api-server, kyma-project\.io--telemetry-manager; no rule admits port 4317\/TCP/);
+    const out = text(r, 'manager', 'otlpGateway', '4317/TCP');
+    t.match(out, /: DENIED \(calico\), DENIED \(cilium\)\n/);
+    t.match(out, /selected by kyma-project\.io--telemetry-netpol-dns, kyma-project\.io--telemetry-netpol-kube-api-server, kyma-project\.io--telemetry-netpol-manager; no rule admits port 4317\/TCP/);
   });
 });
 
-t.test('zero-trust landscape (phase 2)', async (t) => {
+t.test('zero-trust landscape on Gardener (phase 2)', async (t) => {
   const r = await reviews.zeroTrust;
 
-  t.test('a workload without the OTLP label may not push to the trace gateway', async (t) => {
-    const e = verdict(r, 'customer', 'trace-gateway', '4317/TCP');
+  t.test('a workload without the OTLP label may not push to the OTLP gateway, a labelled one in an OTLP namespace may', async (t) => {
+    const e = verdict(r, 'customerPlain', 'otlpGateway', '4317/TCP');
     t.notOk(e.allowed);
     t.ok(e.egress.allowed, 'customer egress is not the module\'s to restrict');
-    t.notOk(e.ingress.allowed);
-    t.same(e.ingress.selectedBy, [policy('trace-gateway')]);
-    t.same(e.ingress.matchingRules, []);
+    t.same(e.ingress.selectedBy, [policy('otlp-gateway')]);
+    t.ok(verdict(r, 'customerOtlp', 'otlpGateway', '4317/TCP').allowed);
   });
 
-  t.test('a workload labelled telemetry-otlp: allowed in an OTLP namespace may', async (t) => {
-    const e = verdict(r, 'customer-otlp', 'trace-gateway', '4317/TCP');
-    t.ok(e.allowed);
-    t.same(e.ingress.matchingRules.map((m) => m.policy), [policy('trace-gateway')]);
+  t.test('the log agent reaches its backends on their port only', async (t) => {
+    t.ok(verdict(r, 'logAgent', 'backend.logs', '443/TCP').allowed);
+    t.notOk(verdict(r, 'logAgent', 'backend.logs', '80/TCP').allowed);
+    t.notOk(verdict(r, 'logAgent', 'metadata', '80/TCP').allowed, 'the cloud metadata service on 80');
   });
 
-  t.test('the log agent may not send to an address outside the log backends', async (t) => {
-    const e = verdict(r, 'kyma-system/telemetry-log-agent', '192.0.2.77', '443/TCP');
-    t.notOk(e.allowed);
-    t.same(
-      [...e.egress.selectedBy].sort(),
-      [policy('dns'), policy('kube-api-server'), policy('log-agent')],
-      'the two baseline policies and its own',
-    );
-    t.same(e.egress.matchingRules, []);
-    const { text } = explainText(r, findPeer(r, 'log-agent'), findPeer(r, '192.0.2.77'), parsePortArg('443/TCP'));
-    t.match(text, /^log-agent \(kyma-system\/telemetry-log-agent\) -> outside \(192\.0\.2\.77\) on 443\/TCP: DENIED\n/);
-    t.match(text, /no rule admits port 443\/TCP/);
+  t.test('the trace backends, restricted by CIDR on 4317: the gateway reaches them and nothing else there', async (t) => {
+    for (const reading of ['calico', 'cilium'] as const) {
+      t.ok(verdict(r, 'otlpGateway', 'backend.traces', '4317/TCP', reading).allowed, reading);
+      t.notOk(verdict(r, 'otlpGateway', 'outside', '4317/TCP', reading).allowed, reading);
+    }
   });
 
-  t.test('it may send to its backends on their port only', async (t) => {
-    const e = verdict(r, 'log-agent', 'backend-logs', '443/TCP');
-    t.ok(e.allowed);
-    t.same(e.egress.matchingRules.map((m) => m.policy), [policy('log-agent')]);
-    t.notOk(verdict(r, 'log-agent', 'backend-logs', '80/TCP').allowed);
-    t.notOk(verdict(r, 'log-agent', 'backend-metrics', '443/TCP').allowed, 'not to another signal\'s backend');
-  });
-
-  t.test('webhooks: the API server may call the manager, an outside address may not', async (t) => {
-    t.ok(verdict(r, 'api-server', 'manager', '9443').allowed);
+  t.test('webhooks: the vpn-shoot pods may call the manager, an outside address may not', async (t) => {
+    t.ok(verdict(r, 'vpnShoot', 'manager', '9443').allowed);
     const e = verdict(r, 'outside', 'manager', '9443');
     t.notOk(e.allowed);
     t.same(e.ingress.selectedBy, [policy('manager')]);
   });
 
-  t.test('the RMA scraper in its namespace still reads the log gateway metrics', async (t) => {
-    t.equal(findPeer(r, 'rma-scraper').ref, 'rma/rma-scraper');
-    t.ok(verdict(r, 'rma-scraper', 'log-gateway', '8888/TCP').allowed);
-    t.notOk(verdict(r, 'rma-scraper', 'log-gateway', '4317/TCP').allowed, 'zero trust: a scraper is no OTLP client');
+  t.test('with the module\'s own policies (--existing) the cloud metadata service is reachable again', async (t) => {
+    const existing = await reviewValues(landscape('gardener-zero-trust'), { existing: [moduleFixture] });
+    t.ok(verdict(existing, 'logAgent', 'metadata', '80/TCP').allowed);
+    const out = text(existing, 'logAgent', 'metadata', '80/TCP');
+    t.match(out, /- kyma-project\.io--telemetry-log-agent \[existing\] egress rule 0\n\s+to every peer; ports every port/);
+    t.notMatch(out, /telemetry-netpol-log-agent \[existing\]/, 'the chart\'s own policies are not existing ones');
   });
 });
 
-t.test('rule intents come from the comments above the rendered rules', async (t) => {
-  const r = await reviews.defaults;
-  const intents = ruleIntents(r.rendered);
-  t.same(intents.get('kyma-project.io--telemetry-log-gateway')?.ingress, [
-    'workloads push OTLP data to the OTel log gateway',
-    'the self-monitor scrapes the OTel log gateway metrics',
-    'RMA scrapes the OTel log gateway metrics',
-  ]);
-  t.same(intents.get('kyma-project.io--telemetry-dns')?.ingress, []);
-  t.equal(intents.get('kyma-project.io--telemetry-dns')?.egress.length, 2);
+t.test('the readings differ where an ipBlock takes in pods: explained per reading', async (t) => {
+  // a trace backend CIDR over the pod network: Calico admits the pods in it, Cilium does not
+  const values = tempFile(dump({ backends: { traces: { cidrs: ['100.96.0.0/11'], ports: [9411] }, logs: { ports: [443] }, metrics: { ports: [443] } } }));
+  const r = await reviewValues([values]);
+  t.ok(verdict(r, 'otlpGateway', 'customerPlain', '9411', 'calico').allowed);
+  t.notOk(verdict(r, 'otlpGateway', 'customerPlain', '9411', 'cilium').allowed);
+  const out = text(r, 'otlpGateway', 'customerPlain', '9411');
+  t.match(out, /: ALLOWED \(calico\), DENIED \(cilium\)\ncalico:\n/);
+  t.match(out, /\ncilium:\n {2}egress \(source otlpGateway \(kyma-system\/otlp-gateway\)\): DENIED/);
 });
 
 t.test('port arguments', async (t) => {
@@ -142,26 +128,36 @@ t.test('port arguments', async (t) => {
 });
 
 t.test('CLI', async (t) => {
-  const [ok, unknown, badPort, missing, help] = await Promise.all([
-    run('explain', '-f', landscape('zero-trust'), '--from', 'customer', '--to', 'trace-gateway', '--port', '4317/TCP'),
-    run('explain', '--from', 'nobody', '--to', 'log-gateway', '--port', '8888'),
-    run('explain', '--from', 'rma-scraper', '--to', 'log-gateway', '--port', '8888/TPC'),
-    run('explain', '-f', 'no-such.yaml', '--from', 'rma-scraper', '--to', 'log-gateway', '--port', '8888'),
+  const broken = tempFile('apiVersion: v1\nkind: List\nitems: [\n');
+  const [ok, ip, unknown, badPort, missing, noExisting, brokenExisting, help] = await Promise.all([
+    run('explain', '-f', ...landscape('gardener-zero-trust'), '--from', 'customerPlain', '--to', 'otlpGateway', '--port', '4317/TCP'),
+    run('explain', '-f', ...landscape('gardener'), '--from', 'manager', '--to', '100.104.0.10', '--port', '53/UDP'),
+    run('explain', '--from', 'nobody', '--to', 'otlpGateway', '--port', '8888'),
+    run('explain', '--from', 'rmaScraper', '--to', 'otlpGateway', '--port', '8888/TPC'),
+    run('explain', '-f', 'no-such.yaml', '--from', 'rmaScraper', '--to', 'otlpGateway', '--port', '8888'),
+    run('explain', '--existing', 'no-such-policies.yaml', '--from', 'rmaScraper', '--to', 'otlpGateway', '--port', '8888'),
+    run('explain', '--existing', broken, '--from', 'rmaScraper', '--to', 'otlpGateway', '--port', '8888'),
     run('explain', '--help'),
   ]);
   t.equal(ok.code, 0, ok.stderr);
-  t.match(ok.stdout, /^customer \(shop\/plain-workload\) -> trace-gateway \(kyma-system\/telemetry-trace-gateway\) on 4317\/TCP: DENIED\n/);
-  t.match(ok.stdout, /ingress \(destination trace-gateway .*\): DENIED\n  selected by kyma-project\.io--telemetry-trace-gateway; no rule admits port 4317\/TCP/);
+  t.match(ok.stdout, /^customerPlain \(shop\/customer-plain\) -> otlpGateway \(kyma-system\/otlp-gateway\) on 4317\/TCP: DENIED \(calico\), DENIED \(cilium\)\n/);
+  t.match(ok.stdout, /ingress \(destination otlpGateway .*\): DENIED\n {4}selected by kyma-project\.io--telemetry-netpol-otlp-gateway; no rule admits port 4317\/TCP/);
+
+  t.equal(ip.code, 0, ip.stderr);
+  t.match(ip.stdout, /^manager \(kyma-system\/manager\) -> 100\.104\.0\.10 on 53\/UDP: ALLOWED \(calico\), ALLOWED \(cilium\)\n/, 'the kube-dns ClusterIP of the issue');
 
   t.equal(unknown.code, 1);
-  t.match(unknown.stderr, /^telemetry-netpol: unknown peer "nobody": use namespace\/name .* rma-scraper, /);
-
+  t.match(unknown.stderr, /^telemetry-netpol: unknown peer "nobody": use namespace\/name .* rmaScraper, /);
   t.equal(badPort.code, 1);
   t.match(badPort.stderr, /--port "8888\/TPC": expected PORT or PORT\/PROTOCOL/);
-
   t.equal(missing.code, 1);
   t.match(missing.stderr, /values file not found: no-such\.yaml/);
+  t.equal(noExisting.code, 1);
+  t.match(noExisting.stderr, /^telemetry-netpol: --existing no-such-policies\.yaml: no such file/);
+  t.equal(brokenExisting.code, 1);
+  t.match(brokenExisting.stderr, new RegExp(`^telemetry-netpol: --existing ${broken}: not all of it is YAML or JSON: .*line`));
+  t.notMatch(brokenExisting.stderr, /\n\s+at /, 'no stack trace');
 
-  t.match(help.stdout, /backend-logs +203\.0\.113\.10/);
-  t.match(help.stdout, /node-local-dns +169\.254\.20\.10/);
+  t.match(help.stdout, /backend\.logs +outside +backend\.logs 198\.18\.0\.10/);
+  t.match(help.stdout, /nodeLocalDns +host +kube-system\/node-local-dns \(host\) 169\.254\.20\.10/);
 });

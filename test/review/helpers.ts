@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { root } from '../helpers/cli.ts';
 
 export { root, run } from '../helpers/cli.ts';
-export const landscape = (name: string) => join(root, 'values', `${name}.yaml`);
+export { landscape } from '../helpers/landscapes.ts';
 export const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
 /**
@@ -83,3 +83,5 @@ export function xmlProblems(text: string): string[] {
   if (roots !== 1) problems.push(`${roots} root elements`);
   return problems;
 }
+
+export { tempFile } from '../helpers/files.ts';

@@ -1,8 +1,10 @@
-// Hardening lint (Kyma rules, exceptions), invariants, and validateRendered over a multi-document render.
+// Hardening lint (Kyma rules, exceptions), invariants, and RenderedChecker over a multi-document render.
 import { dump } from 'js-yaml';
 import t from 'tap';
 import type { HardeningException } from '../../tools/model/hardening.ts';
-import { checkInvariants, lintHardening, validateRendered, type NetworkPolicy } from '../../tools/validate/index.ts';
+import { componentKeys, defaultValues, mergeValues, noClusterFacts, type Values } from '../../tools/model/index.ts';
+import { checkInvariants, lintHardening, type NetworkPolicy } from '../../tools/validate/index.ts';
+import { RenderedChecker } from '../../tools/validate/rendered.ts';
 import { hardeningViolations } from '../../tools/validate/lint.ts';
 
 const module = { 'kyma-project.io/module': 'telemetry' };
@@ -137,28 +139,32 @@ t.test('invariants', async (t) => {
   t.same(checkInvariants([withAnyBackend()], []), [], 'both families together are fine');
 });
 
-t.test('validateRendered runs schema, API rules, lint and invariants over one render', async (t) => {
-  const workloads = [{ name: 'telemetry-log-gateway', labels: { 'app.kubernetes.io/name': 'telemetry-log-gateway' } }];
+t.test('RenderedChecker runs schema, API rules, lint and invariants over one render', async (t) => {
+  const checker = new RenderedChecker();
+  // only the log gateway is deployed: the invariants ask for it to be isolated, nothing else
+  const values = mergeValues(defaultValues(), {
+    gateways: { layout: 'perSignal' },
+    components: Object.fromEntries(componentKeys.filter((k) => k !== 'logGateway').map((k) => [k, { enabled: false }])),
+  }) as Values;
   const render = (docs: unknown[]) => docs.map((d) => `---\n# Source: telemetry-netpol/templates/x.yaml\n${dump(d)}`).join('');
 
-  const good = validateRendered(render([withAnyBackend(), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }]), { exceptions: [exception({})], workloads });
-  t.ok(good.ok);
-  t.same(good.resources.map((r) => r.status), ['valid', 'skipped']);
-  t.equal(good.hardening.exceptionsUsed.length, 1);
+  const good = checker.check(render([gateway, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }]), values, noClusterFacts);
+  t.same(good.problems, []);
+  t.equal(good.policies.length, 1, 'the Secret is skipped');
+  const excused = checker.checkDocuments([dump(withAnyBackend())], values, noClusterFacts, [exception({})]);
+  t.same(excused.problems, []);
+  t.equal(excused.exceptionsUsed.length, 1);
 
-  const unexcused = validateRendered(render([withAnyBackend()]), { exceptions: [], workloads });
-  t.notOk(unexcused.ok);
-  t.equal(unexcused.hardening.unexcused.length, 2);
+  const unexcused = checker.checkDocuments([dump(withAnyBackend())], values, noClusterFacts, []);
+  t.equal(unexcused.problems.length, 2, 'both address violations, no exception given');
 
   const broken = structuredClone(gateway) as any;
   broken.spec.egress[0].ports[0].endPort = 80;
-  const invalid = validateRendered(render([broken]), { exceptions: [], workloads });
-  t.notOk(invalid.ok);
-  t.equal(invalid.resources[0].status, 'invalid');
+  const invalid = checker.check(render([broken]), values, noClusterFacts);
+  t.match(invalid.problems[0], /^NetworkPolicy kyma-project\.io--telemetry-log-gateway: .*endPort/);
   t.same(invalid.policies, [], 'lint and invariants only see valid policies');
-  t.same(invalid.invariants.map((f) => f.invariant), ['ingress-isolated', 'egress-isolated']);
+  t.ok(invalid.problems.some((p) => p.startsWith('ingress-isolated')) && invalid.problems.some((p) => p.startsWith('egress-isolated')));
 
-  const duplicateKey = validateRendered('---\nkind: NetworkPolicy\nkind: NetworkPolicy\n', { exceptions: [], workloads: [] });
-  t.equal(duplicateKey.resources[0].status, 'error');
-  t.match(duplicateKey.resources[0].message, /duplicate/);
+  const duplicateKey = checker.check('---\nkind: NetworkPolicy\nkind: NetworkPolicy\n', values, noClusterFacts);
+  t.match(duplicateKey.problems.join('\n'), /duplicate/);
 });

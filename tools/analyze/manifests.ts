@@ -1,9 +1,10 @@
 // Reading manifests: files and folders, multi-document YAML or JSON, `List` kinds expanded.
-// What cannot be analyzed is skipped with a warning; only a missing path is an error.
+// What cannot be analyzed is skipped with a warning, a document that cannot be decoded on its own
+// (the file's other documents are read); only a missing path is an error.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as yaml from 'js-yaml';
 import { UserError } from '../errors.ts';
+import { parseDocuments } from '../yaml/documents.ts';
 import { messages } from './messages.ts';
 
 /** A decoded Kubernetes object; `source` names the file it came from. */
@@ -24,7 +25,7 @@ export interface ParsedManifests {
 
 export const ANALYZED_KINDS = [
   'Namespace', 'Pod', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob',
-  'ReplicationController', 'NetworkPolicy',
+  'ReplicationController', 'Node', 'NetworkPolicy',
 ] as const;
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 
@@ -35,13 +36,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Parses multi-document YAML or JSON text; `source` names it in warnings. */
 export function parseManifests(text: string, source: string): ParsedManifests {
   const result: ParsedManifests = { objects: [], warnings: [] };
-  let documents: unknown[];
-  try {
-    documents = yaml.loadAll(text);
-  } catch (err) {
-    result.warnings.push(messages.undecodable(source, (err as Error).message.split('\n')[0]));
-    return result;
-  }
   const add = (doc: unknown, inheritedKind?: string) => {
     if (doc === null || doc === undefined) return;
     const kind = isRecord(doc) ? (doc.kind ?? inheritedKind) : undefined;
@@ -66,7 +60,10 @@ export function parseManifests(text: string, source: string): ParsedManifests {
     }
     result.objects.push({ ...doc, kind, metadata, source } as Manifest);
   };
-  for (const doc of documents) add(doc);
+  for (const document of parseDocuments(text)) {
+    if (document.error !== undefined) result.warnings.push(messages.undecodable(source, document.line, document.error.split('\n')[0]));
+    else add(document.resource);
+  }
   return result;
 }
 

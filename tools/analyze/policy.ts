@@ -3,7 +3,7 @@
 import { ConnectionSet, MAX_PORT, MIN_PORT, type Protocol, isProtocol } from './connection-set.ts';
 import { type IpSet, type IpRange, ipSetMinus, ipSetOfRanges, parseCidr } from './ip.ts';
 import { messages } from './messages.ts';
-import { MATCH_ALL, type Selector, parseSelector } from './selectors.ts';
+import { MATCH_ALL, type Selector, type SelectorProblem, parseSelector } from './selectors.ts';
 import type { Manifest } from './manifests.ts';
 
 /** A peer of a rule: pods chosen by selectors, or addresses of an ipBlock. */
@@ -46,8 +46,16 @@ export interface Policy {
   readonly egress: readonly Rule[];
 }
 
+function selectorWarning(id: string, problem: SelectorProblem): string {
+  return 'missing' in problem ? messages.incompleteRequirement(id, problem.missing) : messages.invalidSelector(id, problem.operator);
+}
+
 function parsePeer(raw: any, warn: (m: string) => void, id: string): RulePeer {
   if (raw?.ipBlock) {
+    if (raw.ipBlock.cidr === undefined || raw.ipBlock.cidr === null) {
+      warn(messages.missingCidr(id));
+      return { type: 'invalid' };
+    }
     const cidr = String(raw.ipBlock.cidr);
     const range = parseCidr(cidr);
     if (!range) {
@@ -62,7 +70,7 @@ function parsePeer(raw: any, warn: (m: string) => void, id: string): RulePeer {
     });
     return { type: 'ipBlock', cidr, except, addresses: ipSetMinus(ipSetOfRanges([range]), ipSetOfRanges(excluded)) };
   }
-  const onInvalid = (op: string) => warn(messages.invalidSelector(id, op));
+  const onInvalid = (problem: SelectorProblem) => warn(selectorWarning(id, problem));
   const hasNs = raw?.namespaceSelector !== undefined && raw?.namespaceSelector !== null;
   const hasPod = raw?.podSelector !== undefined && raw?.podSelector !== null;
   if (!hasNs && !hasPod) {
@@ -131,7 +139,7 @@ export function parsePolicy(manifest: Manifest, warn: (message: string) => void)
     namespace,
     name,
     id,
-    podSelector: spec.podSelector ? parseSelector(spec.podSelector, (op) => warn(messages.invalidSelector(id, op))) : MATCH_ALL,
+    podSelector: spec.podSelector ? parseSelector(spec.podSelector, (problem) => warn(selectorWarning(id, problem))) : MATCH_ALL,
     affectsIngress: types.includes('Ingress'),
     affectsEgress: types.includes('Egress'),
     ingress: parseRules(spec.ingress, 'from', warn, id),

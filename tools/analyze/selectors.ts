@@ -17,14 +17,20 @@ export interface Selector {
 
 export const MATCH_ALL: Selector = { requirements: [], valid: true };
 
-/** Label values may arrive as YAML numbers or booleans; Kubernetes sees them as strings. */
+/** What makes a selector match nothing: an unknown operator, or a requirement missing a field. */
+export type SelectorProblem = { readonly operator: string } | { readonly missing: 'key' | 'operator' };
+
+/**
+ * Label values may arrive as YAML numbers or booleans; Kubernetes sees them as strings. A null
+ * value decodes as the empty string, as the API server's decoder does.
+ */
 export function toLabels(raw: unknown): Labels {
   if (typeof raw !== 'object' || raw === null) return {};
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
 }
 
-/** Parses a raw selector; calls `onInvalid` with the bad operator (the selector then matches nothing). */
-export function parseSelector(raw: any, onInvalid: (operator: string) => void): Selector {
+/** Parses a raw selector; calls `onInvalid` with each problem (the selector then matches nothing). */
+export function parseSelector(raw: any, onInvalid: (problem: SelectorProblem) => void): Selector {
   if (raw === null || raw === undefined) return MATCH_ALL;
   const requirements: Requirement[] = Object.entries(toLabels(raw.matchLabels)).map(([key, value]) => ({
     key,
@@ -33,9 +39,10 @@ export function parseSelector(raw: any, onInvalid: (operator: string) => void): 
   }));
   let valid = true;
   for (const expr of Array.isArray(raw.matchExpressions) ? raw.matchExpressions : []) {
+    const missing = expr?.key === undefined || expr?.key === null ? 'key' : expr?.operator === undefined || expr?.operator === null ? 'operator' : undefined;
     const operator = String(expr?.operator);
-    if (!OPERATORS.includes(operator)) {
-      onInvalid(operator);
+    if (missing || !OPERATORS.includes(operator)) {
+      onInvalid(missing ? { missing } : { operator });
       valid = false;
       continue;
     }

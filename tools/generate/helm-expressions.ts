@@ -2,18 +2,40 @@
 import type { Condition, Peer, Rule } from '../model/vocabulary.ts';
 import { workloads } from '../model/workloads.ts';
 
+/**
+ * Facts a template computes once into a variable, because a helper decides them: whether Istio sidecars run
+ * (the values or the cluster's APIs), whether any gateway is deployed (the layout and the components).
+ */
+export const variables = {
+  istio: { name: '$istio', define: 'include "telemetry-netpol.istio" .' },
+  gateways: { name: '$gateways', define: 'include "telemetry-netpol.gatewaysDeployed" .' },
+} as const;
+export type VariableName = keyof typeof variables;
+
 export function conditionExpr(c: Condition): string {
-  if ('component' in c) return `.Values.components.${c.component}.enabled`;
+  if ('deployed' in c) {
+    if (c.deployed === 'gateways') return variables.gateways.name;
+    const { layout } = workloads[c.deployed];
+    const enabled = `.Values.components.${c.deployed}.enabled`;
+    return layout ? `(and ${enabled} (eq .Values.gateways.layout "${layout}"))` : enabled;
+  }
+  if ('istio' in c) return variables.istio.name;
   if ('flag' in c) return c.is ? `.Values.${c.flag}` : `(not .Values.${c.flag})`;
-  return `(eq .Values.dns.preset "${c.dnsPreset}")`;
+  return `(eq .Values.platform "${c.platform}")`;
+}
+
+/** The variables a list of conditions reads. */
+export function variablesOf(conditions: Condition[] | undefined): VariableName[] {
+  return (conditions ?? []).flatMap((c): VariableName[] => ('istio' in c ? ['istio'] : 'deployed' in c && c.deployed === 'gateways' ? ['gateways'] : []));
 }
 
 const wrap = (expr: string) => (expr.startsWith('(') || !expr.includes(' ') ? expr : `(${expr})`);
+const unwrap = (expr: string) => expr.replace(/^\((.*)\)$/, '$1');
 
 /** All conditions must hold; null when there are none. */
 export function allOf(conditions: Condition[] | undefined): string | null {
   if (!conditions?.length) return null;
-  if (conditions.length === 1) return conditionExpr(conditions[0]).replace(/^\((.*)\)$/, '$1');
+  if (conditions.length === 1) return unwrap(conditionExpr(conditions[0]));
   return `and ${conditions.map((c) => wrap(conditionExpr(c))).join(' ')}`;
 }
 
@@ -25,19 +47,32 @@ export function anyOf(exprs: (string | null)[]): string | null {
   return `or ${unique.map(wrap).join(' ')}`;
 }
 
-/** The `include` arguments that render a rule's peers. */
-export function peersInclude(peers: Peer[]): string {
-  if (peers.length !== 1) throw new Error('a rule renders exactly one peer helper');
-  const peer = peers[0];
+/** A module peer written out: the release namespace by name and the workload's selector. */
+export interface InlinePeer { selector: Record<string, string> }
+
+/**
+ * How a rule's peer renders: an `include` that prints its list of peers, an inline module peer, an `include`
+ * that prints the whole `from:`/`to:` key or nothing (a peer that is every peer under some values), or no
+ * peers at all.
+ */
+export type PeerView =
+  | { kind: 'include'; include: string }
+  | { kind: 'inline'; selector: Record<string, string> }
+  | { kind: 'optional'; include: string }
+  | { kind: 'none' };
+
+export function peerView(peer: Peer): PeerView {
   switch (peer.kind) {
-    case 'modulePods':
-      return `"telemetry-netpol.peers.modulePods" (dict "context" . "name" "${workloads[peer.component].name}")`;
-    case 'rmaScrapers': return '"telemetry-netpol.peers.rmaScrapers" .';
-    case 'otlpClients': return '"telemetry-netpol.peers.otlpClients" .';
-    case 'scrapeTargets': return '"telemetry-netpol.peers.scrapeTargets" .';
-    case 'kubeDns': return '"telemetry-netpol.peers.kubeDns" .';
-    case 'istiod': return '"telemetry-netpol.peers.istiod" .';
-    case 'addresses': return `"telemetry-netpol.peers.addresses" .Values.${peer.cidrsKey}`;
+    case 'modulePods': return { kind: 'inline', selector: workloads[peer.component].selector };
+    case 'gatewayPods': return { kind: 'inline', selector: { 'app.kubernetes.io/component': 'gateway' } };
+    case 'rmaScrapers': return { kind: 'include', include: '"telemetry-netpol.peers.rmaScrapers" .' };
+    case 'otlpClients': return { kind: 'include', include: '"telemetry-netpol.peers.otlpClients" .' };
+    case 'scrapeTargets': return { kind: 'include', include: '"telemetry-netpol.peers.scrapeTargets" .' };
+    case 'clusterDns': return { kind: 'include', include: '"telemetry-netpol.peers.clusterDns" .' };
+    case 'istiod': return { kind: 'include', include: '"telemetry-netpol.peers.istiod" .' };
+    case 'webhookCallers': return { kind: 'optional', include: '"telemetry-netpol.peers.webhookCallers" .' };
+    case 'apiServer': return { kind: 'optional', include: '"telemetry-netpol.peers.apiServer" .' };
+    case 'everyPeer': return { kind: 'none' };
   }
 }
 

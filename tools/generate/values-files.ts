@@ -49,7 +49,10 @@ export function valuesSchema(): OutputFile {
   return { path: 'chart/values.schema.json', content: JSON.stringify(schema, null, 2) + '\n' };
 }
 
-const typeName = (schema: Record<string, unknown>) => (schema.enum ? 'string' : String(schema.type));
+/** helm-docs' type column: the enum's value types (`bool or string` for istio.enabled's auto | true | false). */
+const typeName = (schema: Record<string, unknown>) => (Array.isArray(schema.enum)
+  ? [...new Set(schema.enum.map((e) => (typeof e === 'boolean' ? 'bool' : typeof e)))].sort().join(' or ')
+  : String(schema.type));
 
 /** The values table for chart/README.md, in the helm-docs column layout. */
 export function valuesTable(): string {

@@ -1,147 +1,164 @@
 // Where a rendered policy must break a hardening rule, why, and the switch that closes it. The lint in
-// tools/validate accepts a violation only when it matches one of the exceptions active for the values.
+// tools/validate accepts a violation only when it matches one of the exceptions active for the values; the
+// chart's NOTES.txt lists the active ones after an install, from the same table.
 import { portsText, type Direction, type HardeningException, type HardeningRule } from './hardening.ts';
+import { defaultReleaseName, fullname, policyName } from './names.ts';
 import { policies } from './policies.ts';
-import type { CidrsKey, Condition, Peer, PolicySpec, Ports, Rule } from './vocabulary.ts';
-import { policyName, type Signal } from './workloads.ts';
+import { allHold, conditionHolds, type ClusterFacts, type Values } from './values.ts';
+import type { Condition, OpenPeerReason, Peer, PolicySpec, Ports, Rule } from './vocabulary.ts';
+import { signalTitles, type Signal } from './workloads.ts';
 
-/** A backend running in the cluster: pods in a namespace carrying labels, on their ports. */
-export interface InClusterBackend { namespace: string; podLabels: Record<string, string>; ports: number[] }
+/** A condition on the values: a rule's condition, or a values list being empty. */
+export type Predicate = Condition | { empty: string };
 
-/** The values shape the model reads (a full values tree: defaults merged with overrides). */
-export interface Values {
-  zeroTrust: { enabled: boolean };
-  backends: Record<Signal, { cidrs: string[]; ports: number[]; inCluster: InClusterBackend[] }>;
-  rma: { namespaces: string[]; podLabels: Record<string, string> };
-  otlp: { namespaces: string[] };
-  scrapeTargets: { namespaces: string[] };
-  istio: { enabled: boolean };
-  dns: { preset: 'gardener' | 'kubernetes'; cidrs: string[] };
-  apiServer: { cidrs: string[]; ports: number[]; webhookSourceCidrs: string[] };
-  nodes: { cidrs: string[] };
-  components: Record<string, { enabled: boolean; extraIngress: unknown[]; extraEgress: unknown[] }>;
+/** An exception a rule's peer (or a backend rule) implies under conditions. */
+export interface ExceptionSpec {
+  id: string;
+  rule: HardeningRule;
+  reason: string;
+  /** the values key whose setting closes it; null when no switch can */
+  closedBy: string | null;
+  when: Predicate[];
 }
 
-const addressExceptionIds: Record<CidrsKey, string> = {
-  'dns.cidrs': 'dns-any-address',
-  'apiServer.cidrs': 'api-server-any-address',
-  'apiServer.webhookSourceCidrs': 'webhook-any-source',
-  'nodes.cidrs': 'kubelet-any-address',
+const empty = (key: string): Predicate => ({ empty: key });
+const zeroTrust = (is: boolean): Predicate => ({ flag: 'zeroTrust.enabled', is });
+
+/** Why a rule without peers is the only CNI-independent way to its peers. */
+const openPeers: Record<OpenPeerReason, ExceptionSpec[]> = {
+  'dns-host-network': [{
+    id: 'dns-host-network', rule: 'empty-peers', closedBy: 'dns.nodeLocal', when: [],
+    reason: 'node-local-dns answers on the host network (169.254.20.10, or the kube-dns ClusterIP in iptables mode): no selector reaches it and Cilium\'s ipBlock matches no host-network endpoint',
+  }],
+  kubelet: [{
+    id: 'kubelet-any-address', rule: 'empty-peers', closedBy: null, when: [],
+    reason: 'the kubelet listens on the node addresses (host network): no selector reaches it and Cilium\'s ipBlock matches no node; Gardener\'s gardener.cloud--allow-to-kubelet is the same ports-only rule',
+  }],
+  'api-server': [{
+    id: 'api-server-any-address', rule: 'empty-peers', closedBy: null, when: [{ platform: 'gardener' }, empty('apiServer.cidrs')],
+    reason: 'on Gardener pods reach the API server through apiserver-proxy on the host network and at a load balancer in the seed whose address changes; Gardener\'s gardener.cloud--allow-to-apiserver is the same ports-only rule',
+  }, {
+    id: 'api-server-any-address', rule: 'empty-peers', closedBy: 'apiServer.cidrs', when: [{ platform: 'kubernetes' }, empty('apiServer.cidrs')],
+    reason: 'the API server endpoints are control-plane nodes on the host network, which no selector and no Cilium ipBlock matches; a managed control plane outside the cluster can be named in apiServer.cidrs',
+  }],
+  'webhook-callers': [{
+    id: 'webhook-any-source', rule: 'empty-peers', closedBy: 'webhooks.callers',
+    when: [{ platform: 'kubernetes' }, empty('webhooks.callers.pods'), empty('webhooks.callers.cidrs')],
+    reason: 'the API server calls the webhooks from a control-plane node on the host network, which no selector and no Cilium ipBlock matches; name the callers in webhooks.callers where they are pods or outside addresses',
+  }],
 };
 
-const addressReasons: Record<CidrsKey, string> = {
-  'dns.cidrs': 'DNS answers from node-local-dns on the host network and from Service addresses, which pod selectors cannot match',
-  'apiServer.cidrs': 'the API server endpoint addresses are not predictable on managed clusters',
-  'apiServer.webhookSourceCidrs': 'the API server calls webhooks from the host network or a VPN, which selectors cannot match',
-  'nodes.cidrs': 'the kubelet listens on the node addresses, which are not known in advance',
-};
-
-export function conditionHolds(c: Condition, v: Values): boolean {
-  if ('component' in c) return v.components[c.component].enabled;
-  if ('flag' in c) return (c.flag === 'istio.enabled' ? v.istio.enabled : v.zeroTrust.enabled) === c.is;
-  return v.dns.preset === c.dnsPreset;
+/** The reason a peer kind is rendered as every peer (under some values), if it can be. */
+export function openPeerReason(peer: Peer): OpenPeerReason | undefined {
+  if (peer.kind === 'everyPeer') return peer.reason;
+  if (peer.kind === 'apiServer') return 'api-server';
+  if (peer.kind === 'webhookCallers') return 'webhook-callers';
+  return undefined;
 }
 
-const holds = (when: Condition[] | undefined, v: Values) => (when ?? []).every((c) => conditionHolds(c, v));
-
-type Found = Omit<HardeningException, 'policy' | 'direction' | 'ports'>;
-
-/** The ports a rule renders with under these values, as the lint reads them from the rendered rule. */
-function renderedPorts(ports: Ports, v: Values): string {
-  if (ports.kind === 'any') return portsText([]);
-  if (ports.kind === 'fromValues') return portsText(v.apiServer.ports.map((port) => ({ protocol: ports.protocol, port })));
-  return portsText(ports.ports.filter((p) => holds(p.when, v)));
-}
-
-function peerExceptions(peer: Peer, v: Values): Found[] {
+function peerExceptions(peer: Peer): ExceptionSpec[] {
+  const open = openPeerReason(peer);
+  if (open) return openPeers[open];
   switch (peer.kind) {
-    case 'modulePods':
-    case 'kubeDns':
-    case 'istiod':
-      return [];
     case 'rmaScrapers':
-      return v.rma.namespaces.length ? [] : [{
-        id: 'rma-any-namespace', rule: 'empty-selector', closedBy: 'rma.namespaces',
+      return [{
+        id: 'rma-any-namespace', rule: 'empty-selector', closedBy: 'rma.namespaces', when: [empty('rma.namespaces')],
         reason: 'no RMA namespaces are configured: labelled scrapers in every namespace may scrape',
       }];
     case 'otlpClients':
-      if (!v.zeroTrust.enabled) {
-        return [{
-          id: 'otlp-any-pod', rule: 'empty-selector', closedBy: 'zeroTrust.enabled',
-          reason: 'ADR 028 phase 1: every workload of the cluster may push OTLP data to the gateways',
-        }];
-      }
-      return v.otlp.namespaces.length ? [] : [{
-        id: 'otlp-any-namespace', rule: 'empty-selector', closedBy: 'otlp.namespaces',
+      return [{
+        id: 'otlp-any-pod', rule: 'empty-selector', closedBy: 'zeroTrust.enabled', when: [zeroTrust(false)],
+        reason: 'ADR 028 phase 1: every workload of the cluster may push OTLP data to the gateways',
+      }, {
+        id: 'otlp-any-namespace', rule: 'empty-selector', closedBy: 'otlp.namespaces', when: [zeroTrust(true), empty('otlp.namespaces')],
         reason: 'labelled OTLP clients may run in any namespace',
       }];
-    case 'scrapeTargets': {
-      const anyPort: Found = {
-        id: 'scrape-any-port', rule: 'missing-ports', closedBy: null,
+    case 'scrapeTargets':
+      return [{
+        id: 'scrape-any-port', rule: 'missing-ports', closedBy: null, when: [],
         reason: 'each workload chooses its metrics port through annotations',
-      };
-      if (!v.zeroTrust.enabled) {
-        return [anyPort, {
-          id: 'scrape-any-pod', rule: 'empty-selector', closedBy: 'zeroTrust.enabled',
-          reason: 'ADR 028 phase 1: the metric agent scrapes every workload that asks for it through annotations',
-        }];
-      }
-      return v.scrapeTargets.namespaces.length ? [anyPort] : [anyPort, {
-        id: 'scrape-any-namespace', rule: 'empty-selector', closedBy: 'scrapeTargets.namespaces',
+      }, {
+        id: 'scrape-any-pod', rule: 'empty-selector', closedBy: 'zeroTrust.enabled', when: [zeroTrust(false)],
+        reason: 'ADR 028 phase 1: the metric agent scrapes every workload that asks for it through annotations',
+      }, {
+        id: 'scrape-any-namespace', rule: 'empty-selector', closedBy: 'scrapeTargets.namespaces', when: [zeroTrust(true), empty('scrapeTargets.namespaces')],
         reason: 'labelled scrape targets may run in any namespace',
       }];
-    }
-    case 'addresses': {
-      const [group, key] = peer.cidrsKey.split('.') as ['dns' | 'apiServer' | 'nodes', 'cidrs'];
-      const cidrs = (v[group] as Record<string, string[]>)[key];
-      return cidrs.length ? [] : [{
-        id: addressExceptionIds[peer.cidrsKey],
-        rule: 'any-address', closedBy: peer.cidrsKey, reason: addressReasons[peer.cidrsKey],
-      }];
-    }
+    default:
+      return [];
   }
 }
 
-function ruleExceptions(rule: Rule, v: Values): Omit<HardeningException, 'policy' | 'direction'>[] {
-  if (rule.kind === 'backends') {
-    const b = v.backends[rule.signal];
-    const ports = portsText(b.ports.map((port) => ({ protocol: 'TCP', port })));
-    const found: Found[] = [];
-    if (!b.cidrs.length) {
-      found.push({
-        id: `backends-${rule.signal}-any-address`, rule: 'any-address', closedBy: `backends.${rule.signal}.cidrs`,
-        reason: `no ${rule.signal} backend CIDRs are configured: backends may have any address`,
-      });
-    }
-    if (!b.ports.length) {
-      found.push({
-        id: `backends-${rule.signal}-any-port`, rule: 'missing-ports', closedBy: `backends.${rule.signal}.ports`,
-        reason: `no ${rule.signal} backend ports are configured: backends may listen on any port`,
-      });
-    }
-    return found.map((e) => ({ ...e, ports }));
-  }
-  const ports = renderedPorts(rule.ports, v);
-  return rule.peers.flatMap((p) => peerExceptions(p, v)).map((e) => ({ ...e, ports }));
+/**
+ * Phase 1 (as upstream and the final ADR write it): every address and every port, one rule without peers and
+ * ports; phase 2 lists the ports; addresses only where the admin names them.
+ */
+const backendExceptions = (signal: Signal): ExceptionSpec[] => [{
+  id: `backends-${signal}-any-address`, rule: 'empty-peers', closedBy: `backends.${signal}.cidrs`, when: [empty(`backends.${signal}.cidrs`)],
+  reason: `no ${signalTitles[signal]} backend CIDRs are configured: backends may have any address (ADR 028: external services use address ranges that cannot be predicted)`,
+}, {
+  id: `backends-${signal}-any-port`, rule: 'missing-ports', closedBy: `backends.${signal}.ports`, when: [empty(`backends.${signal}.ports`)],
+  reason: `no ${signalTitles[signal]} backend ports are configured: backends may listen on any port (ADR 028 phase 1)`,
+}];
+
+export function ruleExceptionSpecs(rule: Rule): ExceptionSpec[] {
+  return rule.kind === 'backends' ? backendExceptions(rule.signal) : peerExceptions(rule.peer);
 }
 
-function policyExceptions(spec: PolicySpec, v: Values): HardeningException[] {
-  if (spec.component && !v.components[spec.component].enabled) return [];
-  const policy = policyName(spec.suffix);
+const at = (v: Values, key: string): unknown => key.split('.').reduce<any>((node, k) => node?.[k], v);
+
+export function predicateHolds(p: Predicate, v: Values, facts: ClusterFacts): boolean {
+  if ('empty' in p) return (at(v, p.empty) as unknown[]).length === 0;
+  return conditionHolds(p, v, facts);
+}
+
+/** The ports a rule renders with under these values, as the lint reads them from the rendered rule. */
+function renderedPorts(rule: Rule, v: Values, facts: ClusterFacts): string {
+  if (rule.kind === 'backends') return portsText(v.backends[rule.signal].ports.map((port) => ({ protocol: 'TCP', port })));
+  const ports: Ports = rule.ports;
+  if (ports.kind === 'any') return portsText([]);
+  if (ports.kind === 'fromValues') return portsText(v.apiServer.ports.map((port) => ({ protocol: ports.protocol, port })));
+  return portsText(ports.ports.filter((p) => allHold(p.when, v, facts)));
+}
+
+function policyExceptions(spec: PolicySpec, v: Values, facts: ClusterFacts, fullName: string): HardeningException[] {
+  if (spec.component && !conditionHolds({ deployed: spec.component }, v, facts)) return [];
+  const policy = policyName(fullName, spec.suffix);
   const of = (direction: Direction) => spec[direction]
-    .filter((r) => holds(r.when, v))
-    .flatMap((r) => ruleExceptions(r, v))
-    .map((e) => ({ ...e, policy, direction }));
+    .filter((r) => allHold(r.when, v, facts))
+    .flatMap((r) => ruleExceptionSpecs(r)
+      .filter((e) => e.when.every((p) => predicateHolds(p, v, facts)))
+      .map(({ id, rule, reason, closedBy }) => ({ id, rule, reason, closedBy, policy, direction, ports: renderedPorts(r, v, facts) })));
   return [...of('ingress'), ...of('egress')];
 }
 
 /** The exceptions in force for a full values tree, one per policy, direction, hardening rule broken and ports. */
-export function activeExceptions(v: Values): HardeningException[] {
+export function activeExceptions(v: Values, facts: ClusterFacts, releaseName = defaultReleaseName): HardeningException[] {
+  const fullName = fullname(releaseName, v);
   const seen = new Set<string>();
-  return policies.flatMap((p) => policyExceptions(p, v)).filter((e) => {
+  return policies.flatMap((p) => policyExceptions(p, v, facts, fullName)).filter((e) => {
     const key = `${e.policy}/${e.direction}/${e.id}/${e.ports}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
+}
+
+/**
+ * Each distinct exception with every place it can arise: the policy's component, the rule's conditions and its
+ * own. It is active when one of the places holds (NOTES.txt lists it then).
+ */
+export function exceptionPlaces(): { spec: ExceptionSpec; places: Predicate[][] }[] {
+  const found = new Map<string, { spec: ExceptionSpec; places: Predicate[][] }>();
+  for (const policy of policies) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const spec of ruleExceptionSpecs(rule)) {
+        const key = `${spec.id} ${spec.closedBy}`;
+        const entry = found.get(key) ?? { spec, places: [] };
+        entry.places.push([...(policy.component ? [{ deployed: policy.component } as Condition] : []), ...(rule.when ?? []), ...spec.when]);
+        found.set(key, entry);
+      }
+    }
+  }
+  return [...found.values()];
 }
 
 export type { HardeningRule };

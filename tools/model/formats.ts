@@ -53,10 +53,15 @@ export const namespaceList = (description: string): JsonSchema => ({
   items: { type: 'string', pattern: namespacePattern, maxLength: 63, description: 'a namespace name (DNS-1123 label)' },
 });
 
-export const labelMap = (description: string): JsonSchema => ({
-  type: 'object', description, minProperties: 1, maxProperties: 32,
-  propertyNames: { pattern: labelKeyPattern, maxLength: 317 },
-  additionalProperties: { type: 'string', pattern: labelValuePattern, maxLength: 63 },
+/**
+ * A map of labels. Keys are checked with patternProperties and `additionalProperties: false`, not with
+ * propertyNames: for a bad key Helm 4 (santhosh-tekuri/jsonschema) then names the map's path
+ * (`rma.podLabels`), where a propertyNames failure names none.
+ */
+export const labelMap = (description: string, minProperties = 1): JsonSchema => ({
+  type: 'object', description, minProperties, maxProperties: 32,
+  patternProperties: { [labelKeyPattern]: { type: 'string', pattern: labelValuePattern, maxLength: 63 } },
+  additionalProperties: false,
 });
 
 const selector: JsonSchema = {
@@ -72,6 +77,10 @@ const selector: JsonSchema = {
           operator: { type: 'string', enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
           values: { type: 'array', maxItems: 256, items: { type: 'string', pattern: labelValuePattern, maxLength: 63 } },
         },
+        // As the API server's ValidateLabelSelectorRequirement: In and NotIn need values, Exists and DoesNotExist take none.
+        if: { properties: { operator: { enum: ['In', 'NotIn'] } } },
+        then: { required: ['values'], properties: { values: { minItems: 1 } } },
+        else: { properties: { values: { maxItems: 0 } } },
       },
     },
   },

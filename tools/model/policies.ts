@@ -1,13 +1,13 @@
-// Every flow of ADR 028 (phases 1 and 2), one line of intent each, grouped into the policies the chart
-// renders: the baseline for all module pods, then one policy per workload.
+// Every flow of ADR 028 (phases 1 and 2) as the module runs today, one line of intent each, grouped into the
+// policies the chart renders: the baseline for all module pods, then one policy per workload.
 import {
-  anyPort, backendsOf, from, onPorts, rule, tcp, to, udp, whenEnabled, whenIstio,
+  anyPort, apiServerPorts, backendsOf, from, onPlatform, onPorts, rule, tcp, to, udp, whenDeployed, whenIstio, whenNodeLocalDns,
   type PolicySpec, type Rule,
 } from './vocabulary.ts';
-import { istioMetricsPort, metricsPorts, moduleLabel, workloads, type ComponentKey, type Workload } from './workloads.ts';
+import { istioMetricsPort, metricsPorts, moduleLabel, signalTitles, workloads, type ComponentKey, type Workload } from './workloads.ts';
 
-const gardenerDns = { dnsPreset: 'gardener' } as const;
-const kubernetesDns = { dnsPreset: 'kubernetes' } as const;
+const gardener = onPlatform('gardener');
+const kubernetes = onPlatform('kubernetes');
 
 const baseline: PolicySpec[] = [
   {
@@ -16,13 +16,14 @@ const baseline: PolicySpec[] = [
     podSelector: moduleLabel,
     ingress: [],
     egress: [
-      // Egress is checked after the Service DNAT: behind the port-53 Service, CoreDNS pods listen on 8053 on
-      // Gardener and on 53 elsewhere.
-      rule('resolve names at the cluster DNS pods', [to.kubeDns()],
-        onPorts(udp(53, kubernetesDns), tcp(53, kubernetesDns), udp(8053, gardenerDns), tcp(8053, gardenerDns))),
-      // node-local-dns runs on the host network: only an address rule reaches it.
-      rule('resolve names at node-local DNS and DNS service addresses', [to.addresses('dns.cidrs')],
-        onPorts(udp(53), tcp(53))),
+      // Egress is checked after the Service DNAT: behind the port-53 Service, CoreDNS listens on 8053 on
+      // Gardener (gardener.cloud--allow-to-dns) and on 53 elsewhere.
+      rule('resolve names at the CoreDNS pods', to.clusterDns(),
+        onPorts(udp(53, kubernetes), tcp(53, kubernetes), udp(8053, gardener), tcp(8053, gardener))),
+      // node-local-dns runs on the host network and answers on 169.254.20.10 (IPVS) or on the kube-dns
+      // ClusterIP itself (iptables mode, no DNAT): no selector reaches it, and Cilium's ipBlock does not either.
+      rule('resolve names at node-local-dns on the host network', to.everyPeer('dns-host-network'),
+        onPorts(udp(53), tcp(53)), whenNodeLocalDns),
     ],
     extraRules: false,
   },
@@ -31,10 +32,7 @@ const baseline: PolicySpec[] = [
     purpose: 'every module pod talks to the Kubernetes API server',
     podSelector: moduleLabel,
     ingress: [],
-    egress: [
-      rule('reach the Kubernetes API server', [to.addresses('apiServer.cidrs')],
-        { kind: 'fromValues', key: 'apiServer.ports', protocol: 'TCP' }),
-    ],
+    egress: [rule('reach the Kubernetes API server', to.apiServer(), apiServerPorts)],
     extraRules: false,
   },
 ];
@@ -43,20 +41,22 @@ const baseline: PolicySpec[] = [
 function scrapedByRma(w: Workload): Rule {
   const ports = metricsPorts(w).map((p) => tcp(p));
   if (w.istioSidecar) ports.push(tcp(istioMetricsPort, whenIstio));
-  return rule(`RMA scrapes the ${w.title} metrics`, [from.rmaScrapers()], onPorts(...ports));
+  return rule(`RMA scrapes the ${w.title} metrics`, from.rmaScrapers(), onPorts(...ports));
 }
 
-/** The self-monitor scrapes the first metrics port of a workload. */
+/** The self-monitor scrapes the first metrics port of a workload (upstream selfmonitor/resources.go). */
 function scrapedBySelfMonitor(w: Workload): Rule {
-  return rule(`the self-monitor scrapes the ${w.title} metrics`, [from.modulePods('selfMonitor')],
-    onPorts(tcp(metricsPorts(w)[0])), whenEnabled('selfMonitor'));
+  return rule(`the self-monitor scrapes the ${w.title} metrics`, from.modulePods('selfMonitor'),
+    onPorts(tcp(metricsPorts(w)[0])), whenDeployed('selfMonitor'));
 }
 
 const otlpIngress = (w: Workload): Rule =>
-  rule(`workloads push OTLP data to the ${w.title}`, [from.otlpClients()], onPorts(tcp(4317), tcp(4318)));
+  rule(`workloads push OTLP data to the ${w.title}`, from.otlpClients(), onPorts(tcp(4317), tcp(4318)));
+
+const exportsTo = (w: Workload): Rule[] => w.exports.map((s) => backendsOf(s, `export ${s} to the ${signalTitles[s]} backends`));
 
 // The sidecar fetches its configuration and certificates from istiod over xDS.
-const sidecarToIstiod = rule('the Istio sidecar fetches its configuration from istiod', [to.istiod()], onPorts(tcp(15012)), whenIstio);
+const sidecarToIstiod = rule('the Istio sidecar fetches its configuration from istiod', to.istiod(), onPorts(tcp(15012)), whenIstio);
 
 function componentPolicy(key: ComponentKey, ingress: Rule[], egress: Rule[]): PolicySpec {
   const w = workloads[key];
@@ -64,57 +64,53 @@ function componentPolicy(key: ComponentKey, ingress: Rule[], egress: Rule[]): Po
     suffix: w.policy,
     purpose: `ingress and egress of the ${w.title}`,
     component: key,
-    podSelector: { 'app.kubernetes.io/name': w.name },
+    podSelector: w.selector,
     ingress,
     egress: w.istioSidecar ? [...egress, sidecarToIstiod] : egress,
     extraRules: true,
   };
 }
 
-const { manager, fluentBit, logAgent, metricAgent, logGateway, metricGateway, traceGateway } = workloads;
+/** An exporter scraped by the self-monitor and RMA; a gateway also takes OTLP. */
+function exporterPolicy(key: ComponentKey, extraEgress: Rule[] = []): PolicySpec {
+  const w = workloads[key];
+  const ingress = [...(w.layout ? [otlpIngress(w)] : []), scrapedBySelfMonitor(w), scrapedByRma(w)];
+  return componentPolicy(key, ingress, [...exportsTo(w), ...extraEgress]);
+}
+
+const { manager, selfMonitor, fluentBit, logAgent, metricAgent } = workloads;
 
 const perComponent: PolicySpec[] = [
   componentPolicy('manager', [
-    // The API server calls admission and conversion webhooks from outside the pod network.
-    rule('the API server calls the admission and conversion webhooks', [from.addresses('apiServer.webhookSourceCidrs')],
-      onPorts(tcp(9443))),
-    rule('the self-monitor sends alerts to the manager webhook', [from.modulePods('selfMonitor')],
-      onPorts(tcp(9443)), whenEnabled('selfMonitor')),
+    rule('the API server calls the admission and conversion webhooks', from.webhookCallers(), onPorts(tcp(9443))),
+    rule('the self-monitor sends alerts to the manager webhook', from.modulePods('selfMonitor'),
+      onPorts(tcp(9443)), whenDeployed('selfMonitor')),
     scrapedByRma(manager),
   ], [
-    rule('the manager queries alerts from the self-monitor', [to.modulePods('selfMonitor')],
-      onPorts(tcp(9090)), whenEnabled('selfMonitor')),
+    rule('the manager queries alerts from the self-monitor', to.modulePods('selfMonitor'),
+      onPorts(tcp(selfMonitor.ports[0].port)), whenDeployed('selfMonitor')),
   ]),
   componentPolicy('selfMonitor', [
-    rule('the manager queries alerts', [from.modulePods('manager')], onPorts(tcp(9090)), whenEnabled('manager')),
-    rule('RMA queries the self-monitor', [from.rmaScrapers()], onPorts(tcp(9090))),
+    rule('the manager queries alerts', from.modulePods('manager'), onPorts(tcp(selfMonitor.ports[0].port)), whenDeployed('manager')),
+    rule('RMA queries the self-monitor', from.rmaScrapers(), onPorts(tcp(selfMonitor.ports[0].port))),
   ], [
-    rule('scrape the Fluent Bit metrics', [to.modulePods('fluentBit')], onPorts(tcp(2020)), whenEnabled('fluentBit')),
-    ...(['logAgent', 'metricAgent', 'logGateway', 'metricGateway', 'traceGateway'] as const).map((k) =>
-      rule(`scrape the ${workloads[k].title} metrics`, [to.modulePods(k)], onPorts(tcp(8888)), whenEnabled(k))),
-    rule('send alerts to the manager webhook', [to.modulePods('manager')], onPorts(tcp(9443)), whenEnabled('manager')),
+    ...[fluentBit, logAgent, metricAgent].map((w) =>
+      rule(`scrape the ${w.title} metrics`, to.modulePods(w.key), onPorts(tcp(metricsPorts(w)[0])), whenDeployed(w.key))),
+    rule('scrape the gateway metrics', to.gatewayPods(), onPorts(tcp(metricsPorts(workloads.otlpGateway)[0])), whenDeployed('gateways')),
+    rule('send alerts to the manager webhook', to.modulePods('manager'), onPorts(tcp(9443)), whenDeployed('manager')),
   ]),
-  componentPolicy('fluentBit', [scrapedBySelfMonitor(fluentBit), scrapedByRma(fluentBit)], [
-    backendsOf('logs', 'ship logs to the log backends'),
-  ]),
-  componentPolicy('logAgent', [scrapedBySelfMonitor(logAgent), scrapedByRma(logAgent)], [
-    backendsOf('logs', 'export logs to the log backends'),
-  ]),
-  componentPolicy('metricAgent', [scrapedBySelfMonitor(metricAgent), scrapedByRma(metricAgent)], [
-    backendsOf('metrics', 'export metrics to the metric backends'),
-    rule('scrape the kubelet on every node', [to.addresses('nodes.cidrs')], onPorts(tcp(10250))),
+  exporterPolicy('fluentBit'),
+  exporterPolicy('logAgent'),
+  exporterPolicy('metricAgent', [
+    // The kubelet listens on the node's host network: only a rule without peers reaches it on every CNI.
+    rule('scrape the kubelet on every node', to.everyPeer('kubelet'), onPorts(tcp(10250))),
     // Workloads choose their metrics port through annotations: no port list can be known.
-    rule('scrape workloads that expose metrics', [to.scrapeTargets()], anyPort),
+    rule('scrape workloads that expose metrics', to.scrapeTargets(), anyPort),
   ]),
-  componentPolicy('logGateway', [otlpIngress(logGateway), scrapedBySelfMonitor(logGateway), scrapedByRma(logGateway)], [
-    backendsOf('logs', 'export logs to the log backends'),
-  ]),
-  componentPolicy('metricGateway', [otlpIngress(metricGateway), scrapedBySelfMonitor(metricGateway), scrapedByRma(metricGateway)], [
-    backendsOf('metrics', 'export metrics to the metric backends'),
-  ]),
-  componentPolicy('traceGateway', [otlpIngress(traceGateway), scrapedBySelfMonitor(traceGateway), scrapedByRma(traceGateway)], [
-    backendsOf('traces', 'export traces to the trace backends'),
-  ]),
+  exporterPolicy('otlpGateway'),
+  exporterPolicy('logGateway'),
+  exporterPolicy('metricGateway'),
+  exporterPolicy('traceGateway'),
 ];
 
 export const baselinePolicies = baseline;

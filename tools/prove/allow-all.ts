@@ -1,20 +1,20 @@
 // The classic accidental allow-alls, found structurally in a rendered output (independent of the analyzer
-// and the contract): rules outside their policyTypes, an empty rule `{}`,
-// a rule whose `from`/`to` is missing or empty (every peer), a `ports: []` (every port).
-import { loadAll } from 'js-yaml';
+// and the contract): rules outside their policyTypes, a policy without podSelector, an explicit empty
+// `from: []`/`to: []` (every peer), an empty peer `{}`, a `ports: []` (every port). The chart writes none of
+// these. A rule without peers (`ports` only) and the rule `{}` are the chart's deliberate way to write an
+// every-address exception (DESIGN "How CNIs read ipBlock"): each must match an exception the model records for
+// the values, with the same ports, which the hardening lint of the checker proves (rule empty-peers).
+import { parseDocuments } from '../yaml/documents.ts';
 
 type Obj = Record<string, unknown>;
 const isMap = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export function allowAllFindings(manifests: string): string[] {
   const found: string[] = [];
-  let docs: unknown[];
-  try {
-    docs = loadAll(manifests);
-  } catch (err) {
-    return [`the rendered output is not YAML: ${(err as Error).message.split('\n')[0]}`];
-  }
-  for (const doc of docs) {
+  const documents = parseDocuments(manifests);
+  const broken = documents.find((d) => d.error !== undefined);
+  if (broken) return [`the rendered output is not YAML: ${broken.error}`];
+  for (const { resource: doc } of documents) {
     if (!isMap(doc) || doc.kind !== 'NetworkPolicy') continue;
     const name = String((doc.metadata as Obj | undefined)?.name ?? '?');
     const spec = isMap(doc.spec) ? doc.spec : {};
@@ -30,10 +30,10 @@ export function allowAllFindings(manifests: string): string[] {
       if (!Array.isArray(rules)) { found.push(`${name}: ${direction} is not a list`); continue; }
       rules.forEach((rule, i) => {
         const at = `${name} ${direction}[${i}]`;
-        if (!isMap(rule) || Object.keys(rule).length === 0) { found.push(`${at}: an empty rule admits every peer on every port`); return; }
+        if (!isMap(rule)) { found.push(`${at}: not a rule`); return; }
         const peers = rule[peersKey];
-        if (peers === undefined || peers === null) found.push(`${at}: no ${peersKey}, so every peer is admitted`);
-        else if (!Array.isArray(peers) || peers.length === 0) found.push(`${at}: an empty ${peersKey} admits every peer`);
+        // no peers at all is deliberate: matched against the recorded exceptions by the lint
+        if (peers === undefined || peers === null) { /* see above */ } else if (!Array.isArray(peers) || peers.length === 0) found.push(`${at}: an empty ${peersKey} admits every peer`);
         else peers.forEach((p, j) => { if (!isMap(p) || Object.keys(p).length === 0) found.push(`${at}.${peersKey}[${j}]: an empty peer`); });
         if (Array.isArray(rule.ports) && rule.ports.length === 0) found.push(`${at}: an empty ports list admits every port`);
       });

@@ -1,5 +1,5 @@
-// StrykerJS over the toolkit's semantics: tools/analyze and tools/validate, killed by the tests of
-// test/analyze, test/validate and test/prove/toolkit. Run from the project root:
+// StrykerJS over the toolkit's semantics: tools/analyze and tools/validate (with the YAML reader, tools/yaml),
+// killed by the tests of test/analyze, test/validate, test/yaml and test/prove/toolkit. Run from the project root:
 //   npx stryker run tools/prove/stryker.config.mjs      (make mutation-score)
 //
 // Not mutated, with the reason:
@@ -13,7 +13,8 @@
 // The existing tests run as one process per scope (tools/prove/stryker/*-tests.ts import the test files), so
 // a mutant costs one node start-up, not one per file; test/prove/toolkit adds the tests written against the
 // survivors (their own files, so that incremental runs retest only what they cover). Left out: cli.test.ts (spawns the CLI), bench.test.ts and
-// reference.test.ts (minutes long), schema.test.ts (see validate-tests.ts).
+// reference.test.ts (minutes long), schema.test.ts (see validate-tests.ts). tools/analyze/reading.ts (the two
+// ipBlock readings) is mutated like the rest; test/analyze/endpoints.test.ts checks every reading and peer kind.
 // STRYKER_SCOPE=analyze|validate (make mutation-score runs both, one after the other): each scope has its
 // own incremental file and report, and runs only its own tests.
 const scope = process.env.STRYKER_SCOPE ?? 'analyze';
@@ -23,7 +24,7 @@ const scopes = {
     testFiles: ['tools/prove/stryker/analyze-tests.ts', 'test/prove/toolkit/analyze-*.test.ts'],
   },
   validate: {
-    mutate: ['tools/validate/**/*.ts', '!tools/validate/commands.ts', '!tools/validate/bench.ts',
+    mutate: ['tools/validate/**/*.ts', 'tools/yaml/**/*.ts', '!tools/validate/commands.ts', '!tools/validate/bench.ts',
       '!tools/validate/schema/generate.ts', '!tools/validate/schema/write.ts'],
     testFiles: ['tools/prove/stryker/validate-tests.ts', 'test/prove/toolkit/validate-*.test.ts'],
   },

@@ -1,9 +1,15 @@
 // Renders the chart with the real helm. Arguments go to helm as an array: nothing is quoted by hand.
 import { $ } from 'zx';
+import { defaultReleaseName, istioApiVersion, type ClusterFacts } from '../model/index.ts';
 import { chartDir } from '../paths.ts';
 import type { Helm } from './helm.ts';
 
-export const releaseName = 'telemetry-netpol';
+export const releaseName = defaultReleaseName;
+
+/** Helm's split of a template's output into documents (releaseutil.SplitManifests): trimmed, empty ones dropped. */
+export function splitHelmDocuments(text: string): string[] {
+  return text.trim().split(/(?:^|\s*\n)---\s*/).map((d) => d.trim()).filter(Boolean);
+}
 
 /**
  * A key path in one spelling, `backends.logs.cidrs.0`: Helm 3 prints `backends.logs.cidrs.0`, Helm 4 a JSON
@@ -24,21 +30,27 @@ export interface RenderOptions {
   valuesFiles?: string[];
   namespace?: string;
   chart?: string;
+  /** what the cluster serves (`--api-versions`); none by default, as `helm template` without a cluster */
+  facts?: ClusterFacts;
+  /** the release name (default: telemetry-netpol) */
+  release?: string;
 }
+
+const capabilityArgs = (facts?: ClusterFacts) => (facts?.istioApi ? ['--api-versions', istioApiVersion] : []);
 
 const quiet = $({ quiet: true, nothrow: true });
 
 /** `helm template` output for the given values files; throws RenderFailed with helm's message. */
 export async function renderChart(helm: Helm, opts: RenderOptions = {}): Promise<string> {
   const files = opts.valuesFiles ?? [];
-  const args = ['template', releaseName, opts.chart ?? chartDir, '--namespace', opts.namespace ?? defaultNamespace,
-    ...files.flatMap((f) => ['--values', f])];
+  const args = ['template', opts.release ?? releaseName, opts.chart ?? chartDir, '--namespace', opts.namespace ?? defaultNamespace,
+    ...files.flatMap((f) => ['--values', f]), ...capabilityArgs(opts.facts)];
   const out = await quiet`${helm.bin} ${args}`;
   if (out.exitCode !== 0) throw new RenderFailed(helm, files, out.stderr);
   return out.stdout;
 }
 
-/** `helm lint --strict`; returns helm's output, throws RenderFailed when lint fails. */
+/** `helm lint --strict` (which takes no --api-versions); returns helm's output, throws RenderFailed when lint fails. */
 export async function lintChart(helm: Helm, opts: RenderOptions = {}): Promise<string> {
   const files = opts.valuesFiles ?? [];
   const args = ['lint', '--strict', opts.chart ?? chartDir, '--namespace', opts.namespace ?? defaultNamespace,

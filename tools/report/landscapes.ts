@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { projectRoot } from '../paths.ts';
 import { resolveHelm } from '../render/helm.ts';
 import { lintChart, renderChart, RenderFailed } from '../render/render.ts';
-import { checkContract } from './contract/evaluate.ts';
-import { checkRendered, valuesFor } from './rendered-checks.ts';
+import { checkContract } from '../contract/index.ts';
+import { noClusterFacts } from '../model/index.ts';
+import { valuesFor } from '../render/values.ts';
+import { RenderedChecker } from '../validate/rendered.ts';
 
 export interface Landscape { name: string; files: string[] }
 
@@ -18,6 +20,8 @@ export function landscapes(): Landscape[] {
     ...readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => ({ name: `values/${f}`, files: [join(dir, f)] })),
   ];
 }
+
+const checker = new RenderedChecker();
 
 export interface LandscapeResult { name: string; problems: string[]; exceptionsUsed: string[] }
 
@@ -36,7 +40,9 @@ export async function checkLandscape(l: Landscape): Promise<LandscapeResult> {
   }
   if (renders.length === 2 && renders[0] !== renders[1]) problems.push('Helm 3 and Helm 4 render different output');
   if (renders.length === 0) return { name: l.name, problems, exceptionsUsed: [] };
-  const checked = checkRendered(renders[0], l.files);
-  const contract = checkContract(renders[0], valuesFor(l.files));
+  // rendered as `helm template` does, without a cluster: no Istio API (istio.yaml states istio.enabled true)
+  const values = valuesFor(l.files);
+  const checked = checker.check(renders[0], values, noClusterFacts);
+  const contract = checkContract(renders[0], values, noClusterFacts);
   return { name: l.name, problems: [...problems, ...checked.problems, ...contract], exceptionsUsed: checked.exceptionsUsed };
 }

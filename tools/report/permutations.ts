@@ -1,42 +1,36 @@
-// Renders every values permutation with the real helm (batched through the harness chart, one helm process
-// per core) and checks each output: helm's verdict against the model's cross-field rules, then schema,
-// API-server rules, hardening lint, invariants and the flow contract; Helm 3 and Helm 4 must render the
-// same policies.
-import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// Renders every values permutation with the real helm (through the harness, each distinct template unit once
+// per helm version) and checks each output: helm's verdict against the model's cross-field rules, then schema,
+// API-server rules, hardening lint, invariants and the flow contract under both CNI readings; Helm 3 and
+// Helm 4 must render the same policies.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { dump } from 'js-yaml';
-import {
-  crossFieldViolations, permutationCount, permutationLabels, permutationOverride, permutationValues, switches,
-  type Values,
-} from '../model/index.ts';
+import { istioApiVersion, permutation, permutationCount, switches } from '../model/index.ts';
 import { chartDir } from '../paths.ts';
-import { buildHarnessChart, renderBatch, type HarnessRender } from '../render/harness.ts';
+import { HarnessRenderer, type RenderedPermutation } from '../render/harness.ts';
 import { resolveHelm, type HelmMajor } from '../render/helm.ts';
-import { normalizeKeyPaths, releaseName, defaultNamespace } from '../render/render.ts';
-import { RenderedChecker } from './checker.ts';
-import { checkContract } from './contract/evaluate.ts';
+import { releaseName, defaultNamespace } from '../render/render.ts';
+import { type PermutationFailure, type PermutationUnits, type UnitOutput } from './permutation-check.ts';
+
+export { notesProblems, verdictProblems } from './verdicts.ts';
 
 export interface PermutationOptions {
   helms: HelmMajor[];
-  /** check a sample of N permutations spread evenly over the space */
+  /** check a sample of N permutations spread over the space */
   limit?: number;
   chart?: string;
-  batchSize?: number;
-  concurrency?: number;
+  /** permutations rendered and checked together */
+  chunkSize?: number;
   /** where failing permutations are written as values files */
   reproducerDir: string;
   onProgress?: (done: number, total: number) => void;
-  /** skip the flow contract (the benchmark measures it separately) */
+  /** skip the flow contract (the benchmark measures the pipeline with and without it) */
   withoutContract?: boolean;
 }
 
-export interface PermutationResult {
-  index: number;
-  values: Record<string, unknown>;
-  ok: boolean;
-  errors: string[];
-}
+export type PermutationResult = PermutationFailure;
 
 export interface PermutationReport {
   helm: string[];
@@ -44,9 +38,12 @@ export interface PermutationReport {
   failed: number;
   rejected: number;
   seconds: number;
+  /** distinct template units rendered per helm version */
+  units: number;
   distinctDocuments: number;
   reproducers: string[];
-  permutations: PermutationResult[];
+  /** the permutations that fail, with their values and problems (the others pass every check) */
+  failures: PermutationResult[];
 }
 
 /** All indexes, or `n` of them spread evenly over the space so that every switch varies. */
@@ -55,95 +52,148 @@ export function sampleIndexes(n: number): number[] {
   return n >= count ? Array.from({ length: count }, (_, i) => i) : Array.from({ length: n }, (_, i) => Math.floor((i * count) / n));
 }
 
-/** Helm's verdict for one permutation against what the model predicts. */
-export function verdictProblems(values: Values, render: HarnessRender): string[] {
-  const predicted = crossFieldViolations(values);
-  if (render.rejected) {
-    if (!predicted.length) return [`the chart rejects values the model accepts: ${render.rejected}`];
-    const message = normalizeKeyPaths(render.rejected);
-    return predicted.filter((p) => !message.includes(normalizeKeyPaths(p.key))).map((p) => `the rejection does not name ${p.key}: ${render.rejected}`);
+/**
+ * The checks of the run in worker threads, one per core: each keeps every rendered unit (sent once) and checks
+ * its share of each chunk.
+ */
+class CheckPool {
+  private readonly workers: Worker[];
+  /** per worker, the answer it owes */
+  private readonly pending: ({ resolve: (m: WorkerAnswer) => void; reject: (e: Error) => void } | undefined)[];
+  distinctDocuments = 0;
+
+  constructor(size: number, withContract: boolean) {
+    // the workers load the TypeScript sources through tsx, as the CLI does
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const entry = new URL('./permutation-worker.ts', import.meta.url).href;
+    const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    this.workers = Array.from({ length: size }, () => new Worker(code, { eval: true, workerData: { withContract } }));
+    this.pending = this.workers.map(() => undefined);
+    this.workers.forEach((worker, i) => {
+      const settle = (act: (p: NonNullable<(typeof this.pending)[number]>) => void) => {
+        const p = this.pending[i];
+        this.pending[i] = undefined;
+        if (p) act(p);
+      };
+      worker.on('message', (m: WorkerAnswer) => settle((p) => (m.error ? p.reject(new Error(m.error)) : p.resolve(m))));
+      worker.on('error', (err) => settle((p) => p.reject(err)));
+    });
   }
-  return predicted.map((p) => `the chart accepts values that break ${p.rule} (${p.key})`);
+
+  async check(units: UnitOutput[], batch: PermutationUnits[]): Promise<{ failures: PermutationFailure[]; rejected: number }> {
+    const share = Math.ceil(batch.length / this.workers.length);
+    const results = await Promise.all(this.workers.map((worker, i) => new Promise<WorkerAnswer>((resolve, reject) => {
+      this.pending[i] = { resolve, reject };
+      worker.postMessage({ units, batch: batch.slice(i * share, (i + 1) * share) });
+    })));
+    this.distinctDocuments = Math.max(...results.map((r) => r.distinctDocuments));
+    return { failures: results.flatMap((r) => r.failures), rejected: results.reduce((n, r) => n + r.rejected, 0) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
+
+interface WorkerAnswer { error?: string; failures: PermutationFailure[]; rejected: number; distinctDocuments: number }
+
+/**
+ * Each distinct unit the reference helm version rendered, once, with an id; a unit the other versions render
+ * differently says so, and every permutation made of it fails.
+ */
+class UnitTable {
+  private readonly ids = new Map<string, number>();
+  constructor(private readonly renderers: HarnessRenderer[]) {}
+
+  /** The ids of a permutation's units, and the units not seen before. */
+  idsOf(rendered: RenderedPermutation[], fresh: UnitOutput[]): number[] {
+    const [reference] = this.renderers;
+    return rendered[0].unitKeys.flatMap((key, position) => {
+      if (key === undefined) return [];
+      let id = this.ids.get(key);
+      if (id === undefined) {
+        this.ids.set(key, (id = this.ids.size));
+        const text = reference.textOf(key)!;
+        const other = this.renderers.slice(1).find((r, i) => rendered[i + 1].unitKeys[position] !== key || r.textOf(key) !== text);
+        fresh.push({
+          id, template: reference.units[position].name, text,
+          ...(other ? { differs: `helm ${other.helm.version} renders ${reference.units[position].name} differently from ${reference.helm.version}` } : {}),
+        });
+      }
+      return [id];
+    });
+  }
+}
+
+/**
+ * Whether a permutation's install notes are checked: one in eight, picked by the top three bits of a
+ * multiplicative hash so that the sample spreads over every switch (the index's low digits are the last
+ * switches, which would always pick the same workloads). NOTES.txt reads nearly every key, so rendering it for
+ * every permutation would cost as much as all the policies; every landscape's notes are checked through
+ * `helm install --dry-run=client` besides.
+ */
+export const notesChecked = (index: number) => Math.imul(index, 0x9e3779b1) >>> 29 === 0;
 
 export async function runPermutations(opts: PermutationOptions): Promise<PermutationReport> {
   const started = performance.now();
   const indexes = sampleIndexes(Math.min(opts.limit ?? Infinity, permutationCount()));
   const total = indexes.length;
-  const batchSize = opts.batchSize ?? 500;
-  const concurrency = opts.concurrency ?? 2;
-  const checker = new RenderedChecker();
-  const errors: string[][] = Array.from({ length: total }, () => []);
-  const rejected = new Set<number>();
-  const firstRender = new Map<number, string>();
-  const helmVersions: string[] = [];
-  const harness = buildHarnessChart(opts.chart ?? chartDir);
-  let done = 0;
+  const chunkSize = opts.chunkSize ?? 4000;
+  const renderers = await Promise.all(opts.helms.map(async (major) => new HarnessRenderer(await resolveHelm(major), opts.chart ?? chartDir)));
+  const versions = renderers.map((r) => r.helm.version);
+  const table = new UnitTable(renderers);
+  const pool = new CheckPool(Math.min(availableParallelism(), Math.max(1, Math.ceil(total / chunkSize))), !opts.withoutContract);
+  const failures: PermutationFailure[] = [];
+  let rejected = 0;
+  // helm renders the next chunk while the workers check the current one
+  const renderChunk = (start: number) => {
+    const chunk = indexes.slice(start, start + chunkSize).map((index) => ({ ...permutation(index), withoutNotes: !notesChecked(index) }));
+    return { chunk, renders: Promise.all(renderers.map((r) => r.render(chunk))) };
+  };
   try {
-    for (const major of opts.helms) {
-      const helm = await resolveHelm(major);
-      helmVersions.push(helm.version);
-      let next = 0;
-      const worker = async () => {
-        while (next < total) {
-          const start = next;
-          next = Math.min(total, next + batchSize);
-          const values = indexes.slice(start, next).map((i) => permutationValues(i));
-          const renders = await renderBatch(helm, harness, values);
-          for (const [offset, render] of renders.entries()) {
-            const position = start + offset;
-            const index = indexes[position];
-            const digest = createHash('sha1').update(render.rejected ?? render.manifests).digest('hex');
-            const seen = firstRender.get(index);
-            if (seen === undefined) firstRender.set(index, digest);
-            // The same output as the first helm version's has been checked already: only a difference counts.
-            const own = seen === digest ? [] : verdictProblems(values[offset], render);
-            if (seen !== undefined && seen !== digest) own.push(`${helm.version} renders differently from ${helmVersions[0]}`);
-            if (render.rejected) rejected.add(index);
-            else if (seen !== digest) {
-              own.push(...checker.check(render.manifests, values[offset]).problems);
-              if (!opts.withoutContract) own.push(...checkContract(render.manifests, values[offset]));
-            }
-            errors[position].push(...own.map((e) => `helm ${helm.version}: ${e}`));
-          }
-          done += renders.length;
-          opts.onProgress?.(done, total * opts.helms.length);
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, worker));
+    let next = total ? renderChunk(0) : undefined;
+    for (let start = 0; next; start += chunkSize) {
+      const { chunk, renders } = next;
+      const byHelm = await renders;
+      next = start + chunkSize < total ? renderChunk(start + chunkSize) : undefined;
+      const fresh: UnitOutput[] = [];
+      const batch = chunk.map((p, i) => ({ index: p.index, units: table.idsOf(byHelm.map((r) => r[i]), fresh) }));
+      const checked = await pool.check(fresh, batch);
+      failures.push(...checked.failures);
+      rejected += checked.rejected;
+      opts.onProgress?.(Math.min(total, start + chunkSize), total);
     }
   } finally {
-    rmSync(harness, { recursive: true, force: true });
+    for (const r of renderers) r.close();
+    await pool.close();
   }
-
-  const permutations = errors.map((e, position) => {
-    const index = indexes[position];
-    return { index, values: permutationOverride(index), ok: e.length === 0, errors: e };
-  });
-  const reproducers = writeReproducers(permutations, opts.reproducerDir, opts.chart ?? chartDir);
+  failures.sort((a, b) => a.index - b.index);
+  const reproducers = writeReproducers(failures, opts.reproducerDir, opts.chart ?? chartDir);
   return {
-    helm: helmVersions,
+    helm: versions,
     count: total,
-    failed: permutations.filter((p) => !p.ok).length,
-    rejected: rejected.size,
+    failed: failures.length,
+    rejected,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
-    distinctDocuments: checker.distinctDocuments,
+    units: renderers[0]?.rendered ?? 0,
+    distinctDocuments: pool.distinctDocuments,
     reproducers,
-    permutations,
+    failures,
   };
 }
 
 /** One values file per failing permutation (the first 50), reproducible with plain `helm template`. */
-function writeReproducers(results: PermutationResult[], dir: string, chart: string): string[] {
-  const failing = results.filter((r) => !r.ok).slice(0, 50);
+function writeReproducers(failures: PermutationResult[], dir: string, chart: string): string[] {
+  const failing = failures.slice(0, 50);
   if (!failing.length) return [];
   mkdirSync(dir, { recursive: true });
-  return failing.map(({ index, values, errors }) => {
+  return failing.map(({ index, values, labels, errors }) => {
+    const p = permutation(index);
     const file = join(dir, `permutation-${index}.yaml`);
-    const labels = Object.entries(permutationLabels(index)).map(([k, v]) => `${k}=${v}`).join(', ');
+    const apiVersions = p.facts.istioApi ? ` --api-versions ${istioApiVersion}` : '';
     writeFileSync(file, [
-      `# Permutation ${index}: ${labels}`,
-      `# Reproduce: helm template ${releaseName} ${chart} --namespace ${defaultNamespace} --values ${file}`,
+      `# Permutation ${index}: ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+      `# Reproduce: helm template ${releaseName} ${chart} --namespace ${defaultNamespace} --values ${file}${apiVersions}`,
       ...errors.map((e) => `# ${e.replace(/\n/g, ' ')}`),
       dump(values, { lineWidth: -1 }),
     ].join('\n'));
@@ -152,5 +202,5 @@ function writeReproducers(results: PermutationResult[], dir: string, chart: stri
 }
 
 export function describeSpace(): string[] {
-  return switches.map((s) => `${s.key}: ${s.domain.map((d) => d.label).join(' | ')} (${s.domain.length})`);
+  return switches.map((s) => `${s.name}: ${s.domain.map((d) => d.label).join(' | ')} (${s.domain.length})`);
 }

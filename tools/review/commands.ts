@@ -4,10 +4,11 @@ import { Option, type Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { countChanges, diffRef, diffValues, formatChanges } from './diff.ts';
 import { explainText, parsePortArg } from './explain.ts';
-import { buildMatrix, matrixMarkdown, matrixSvg, matrixTitle, readmeCommand, readmeDrift, writeReadme } from './matrix.ts';
+import { buildMatrix, matrixMarkdown, matrixSvg, matrixTitle } from './matrix.ts';
 import { messages } from './messages.ts';
+import { presentPeersFor } from '../contract/index.ts';
+import { istioApiVersion } from '../model/index.ts';
 import { findPeer, fullValues, reviewValues } from './session.ts';
-import { buildTopology, describeAliases } from './topology.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -22,27 +23,33 @@ function write(text: string): void {
   process.stdout.write(text);
 }
 
-function aliasHelp(): string {
+/** `--help` text: every peer of the reference topology for the defaults, by key. */
+function peerHelp(): string {
+  const peers = presentPeersFor(fullValues([]));
+  const width = Math.max(...peers.map((p) => p.key.length));
   return [
     '',
-    'PEER: namespace/name of a pod of the reference topology, an IP address, or an alias (shown for the defaults;',
-    'the RMA, customer and backend peers move to the namespaces and CIDRs the values files name):',
-    describeAliases(buildTopology([fullValues([])])),
+    'PEER: a peer of the flow contract\'s reference topology by key (shown for the defaults; the RMA, customer and',
+    'backend peers move to the namespaces and CIDRs the values files name), namespace/name of one of its pods, or an',
+    'IP address (a topology host\'s, else an address outside the cluster):',
+    ...peers.map((p) => `  ${p.key.padEnd(width)}  ${p.kind.padEnd(7)}  ${p.display}`),
   ].join('\n');
 }
 
 export function registerReviewCommands(program: Command): void {
   program
     .command('explain')
-    .description('whether one port is allowed between two peers, and the policies and rules that decide it in each direction')
+    .description('whether one port is allowed between two peers under each CNI reading, and the policies and rules that decide it in each direction')
     .option('-f, --values <file>', 'a values file (repeatable, applied in order; none: the defaults)', collect, [])
     .requiredOption('--from <peer>', 'the source PEER')
     .requiredOption('--to <peer>', 'the destination PEER')
     .requiredOption('--port <port>', 'PORT or PORT/PROTOCOL, e.g. 8888/TCP, 53/UDP')
-    .addHelpText('after', aliasHelp)
-    .action(async (flags: { values: string[]; from: string; to: string; port: string }) => {
+    .option('--existing <file>', 'NetworkPolicies already in the cluster (`kubectl get networkpolicies -A -o yaml`), added to the render (repeatable)', collect, [])
+    .option('--istio-api', `render as for a cluster that serves Istio's API (--api-versions ${istioApiVersion})`)
+    .addHelpText('after', peerHelp)
+    .action(async (flags: { values: string[]; from: string; to: string; port: string; existing: string[]; istioApi?: boolean }) => {
       const port = parsePortArg(flags.port);
-      const review = await reviewValues(flags.values);
+      const review = await reviewValues(flags.values, { existing: flags.existing, facts: { istioApi: flags.istioApi === true } });
       const { text } = explainText(review, findPeer(review, flags.from), findPeer(review, flags.to), port);
       write(text);
     });
@@ -72,25 +79,12 @@ export function registerReviewCommands(program: Command): void {
 
   program
     .command('matrix')
-    .description('the module connectivity in the reference topology: a Markdown table (md) or a diagram of the flows (svg)')
+    .description('the module connectivity in the reference topology under both CNI readings: a Markdown table (md) or a diagram of the flows (svg)')
     .option('-f, --values <file>', 'a values file (repeatable, applied in order; none: the defaults)', collect, [])
     .option('--format <format>', 'md or svg', 'md')
     .option('--out <file>', 'write to a file instead of stdout')
-    .option('--readme', `write the defaults' table into chart/README.md and the diagram to chart/connectivity.svg`)
-    .option('--check', 'with --readme: write nothing; exit 1 when either file is out of date')
-    .action(async (flags: { values: string[]; format: string; out?: string; readme?: boolean; check?: boolean }) => {
-      if (flags.check && !flags.readme) throw new UserError(messages.checkNeedsReadme());
-      if (flags.readme) {
-        if (flags.values.length || flags.out || flags.format !== 'md') throw new UserError(messages.readmeOptions());
-        if (flags.check) {
-          const drift = await readmeDrift();
-          if (drift.length) throw new UserError(messages.matrixDrift(drift, readmeCommand));
-          console.log(messages.matrixUpToDate());
-          return;
-        }
-        console.log(messages.wrote(await writeReadme()));
-        return;
-      }
+    .addHelpText('after', '\nThe defaults\' table and diagram in chart/README.md and chart/connectivity.svg are generated files: `npx telemetry-netpol generate` writes them.')
+    .action(async (flags: { values: string[]; format: string; out?: string }) => {
       if (flags.format !== 'md' && flags.format !== 'svg') throw new UserError(messages.unknownMatrixFormat(flags.format));
       const matrix = buildMatrix(await reviewValues(flags.values));
       const text = flags.format === 'md' ? matrixMarkdown(matrix) : await matrixSvg(matrix, matrixTitle(flags.values));

@@ -1,18 +1,23 @@
-// `diff`: the flows one render allows and the other does not, in the analyzer's connlist notation.
-// Both renders are put into the same topology (the union of what both values place), and the external
-// address space is cut by the ipBlocks of both, so that every external piece means the same in both.
+// `diff`: the flows of the module's workloads one render allows and the other does not, in the analyzer's
+// connlist notation, under each CNI reading of ipBlock. Each render is put into the reference topology of its
+// own values (a peer that exists in one only, istiod without Istio say, shows all its flows as added or
+// removed), and the external address space is cut by the ipBlocks of both, so that every external piece means
+// the same in both.
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { connlist, ConnectionSet, type Cluster, type Policy } from '../analyze/index.ts';
+import { READINGS, connlist, ConnectionSet, type Cluster, type Policy, type Reading } from '../analyze/index.ts';
+import { clusterWith, presentPeersFor, topologyFor } from '../contract/index.ts';
+import type { Values } from '../model/index.ts';
 import { UserError } from '../errors.ts';
 import { projectRoot } from '../paths.ts';
 import { messages } from './messages.ts';
-import { clusterOf, fullValues, render } from './session.ts';
-import { buildTopology } from './topology.ts';
+import { fullValues, policiesOf, render } from './session.ts';
 
 export interface FlowChange {
+  /** the readings under which the change holds */
+  readonly readings: readonly Reading[];
   readonly src: string;
   readonly dst: string;
   /** Connections the second render allows and the first does not. */
@@ -29,16 +34,33 @@ function withInertPolicies(cluster: Cluster, other: Cluster): Cluster {
   return { ...cluster, policies: [...cluster.policies, ...inert] };
 }
 
-function flows(cluster: Cluster): Map<string, { src: string; dst: string; connections: ConnectionSet }> {
+function flows(cluster: Cluster, reading: Reading): Map<string, { src: string; dst: string; connections: ConnectionSet }> {
   return new Map(
-    connlist(cluster).connections.map((c) => [`${c.src.name}\0${c.dst.name}`, { src: c.src.name, dst: c.dst.name, connections: c.connections }]),
+    connlist(cluster, { reading }).connections.map((c) => [`${c.src.name}\0${c.dst.name}`, { src: c.src.name, dst: c.dst.name, connections: c.connections }]),
   );
 }
 
-/** Per pair of peers, the connections added and removed from `before` to `after`, sorted by source then destination. */
-export function diffClusters(before: Cluster, after: Cluster): FlowChange[] {
-  const a = flows(withInertPolicies(before, after));
-  const b = flows(withInertPolicies(after, before));
+/**
+ * Per pair of peers, one of them a module workload (the chart speaks for no other pair), the connections added
+ * and removed from `before` to `after` under each reading; a change the readings share is listed once. Sorted
+ * by source, then destination.
+ */
+export function diffClusters(before: Cluster, after: Cluster, moduleWorkloads: ReadonlySet<string>): FlowChange[] {
+  const byText = new Map<string, FlowChange>();
+  for (const reading of READINGS) {
+    for (const change of diffUnder(before, after, reading)) {
+      if (!moduleWorkloads.has(change.src) && !moduleWorkloads.has(change.dst)) continue;
+      const key = `${change.src}\0${change.dst}\0${change.added}\0${change.removed}`;
+      const known = byText.get(key);
+      byText.set(key, known ? { ...known, readings: [...known.readings, reading] } : change);
+    }
+  }
+  return [...byText.values()].sort((p, q) => (p.src < q.src ? -1 : p.src > q.src ? 1 : p.dst < q.dst ? -1 : p.dst > q.dst ? 1 : 0));
+}
+
+function diffUnder(before: Cluster, after: Cluster, reading: Reading): FlowChange[] {
+  const a = flows(withInertPolicies(before, after), reading);
+  const b = flows(withInertPolicies(after, before), reading);
   const changes: FlowChange[] = [];
   for (const key of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(key)?.connections ?? ConnectionSet.NONE;
@@ -47,16 +69,17 @@ export function diffClusters(before: Cluster, after: Cluster): FlowChange[] {
     const removed = x.minus(y);
     if (added.isEmpty() && removed.isEmpty()) continue;
     const { src, dst } = (a.get(key) ?? b.get(key))!;
-    changes.push({ src, dst, added, removed });
+    changes.push({ readings: [reading], src, dst, added, removed });
   }
-  return changes.sort((p, q) => (p.src < q.src ? -1 : p.src > q.src ? 1 : p.dst < q.dst ? -1 : p.dst > q.dst ? 1 : 0));
+  return changes;
 }
 
-/** `+ SRC => DST : CONNS` and `- SRC => DST : CONNS` lines. */
+/** `+ SRC => DST : CONNS` and `- SRC => DST : CONNS` lines, ` (calico only)` where one reading has the change. */
 export function formatChanges(changes: readonly FlowChange[]): string {
+  const only = (c: FlowChange) => (c.readings.length === READINGS.length ? '' : ` (${c.readings.join(', ')} only)`);
   const lines = changes.flatMap((c) => [
-    ...(c.removed.isEmpty() ? [] : [`- ${c.src} => ${c.dst} : ${c.removed}`]),
-    ...(c.added.isEmpty() ? [] : [`+ ${c.src} => ${c.dst} : ${c.added}`]),
+    ...(c.removed.isEmpty() ? [] : [`- ${c.src} => ${c.dst} : ${c.removed}${only(c)}`]),
+    ...(c.added.isEmpty() ? [] : [`+ ${c.src} => ${c.dst} : ${c.added}${only(c)}`]),
   ]);
   return lines.map((l) => `${l}\n`).join('');
 }
@@ -68,12 +91,18 @@ export function countChanges(changes: readonly FlowChange[]): { added: number; r
   };
 }
 
+/** A render in the reference topology of its values: the peers that exist for them. */
+const clusterOf = (values: Values, rendered: string) => clusterWith(topologyFor(values), presentPeersFor(values), policiesOf(rendered));
+
+/** The module's workloads as connlist names them, in either render's topology. */
+const moduleWorkloads = (...valuesList: Values[]) =>
+  new Set(valuesList.flatMap((v) => presentPeersFor(v).filter((p) => p.module && p.pod).map((p) => p.pod!.workload)));
+
 /** Two renders of the working-tree chart: `before` values files against `after` values files. */
 export async function diffValues(before: readonly string[], after: readonly string[]): Promise<FlowChange[]> {
-  const values = [fullValues(before), fullValues(after)];
+  const [a, b] = [fullValues(before), fullValues(after)];
   const [x, y] = await Promise.all([render(before), render(after)]);
-  // the same clients and addresses around both; the module workloads each render deploys
-  return diffClusters(clusterOf(x, buildTopology(values, [values[0]])), clusterOf(y, buildTopology(values, [values[1]])));
+  return diffClusters(clusterOf(a, x), clusterOf(b, y), moduleWorkloads(a, b));
 }
 
 const git = $({ quiet: true, nothrow: true, cwd: projectRoot });
@@ -94,12 +123,12 @@ export async function chartAtRef(ref: string, into: string): Promise<string> {
 
 /** The chart at a git ref against the working tree, both rendered with the same values files. */
 export async function diffRef(ref: string, valuesFiles: readonly string[]): Promise<FlowChange[]> {
-  const topology = buildTopology([fullValues(valuesFiles)]);
+  const values = fullValues(valuesFiles);
   const temp = mkdtempSync(join(tmpdir(), 'telemetry-netpol-diff-'));
   try {
     const oldChart = await chartAtRef(ref, temp);
     const [x, y] = await Promise.all([render(valuesFiles, oldChart), render(valuesFiles)]);
-    return diffClusters(clusterOf(x, topology), clusterOf(y, topology));
+    return diffClusters(clusterOf(values, x), clusterOf(values, y), moduleWorkloads(values));
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

@@ -1,7 +1,11 @@
-// `explain`: the verdict for one port between two peers, and for each direction the policies that
-// select the subject and the rules that admit the port, summarized so a reviewer need not open the YAML.
-import { explain, type Cluster, type DirectionExplanation, type Policy, type Protocol, type Rule, type RulePeer, type Selector } from '../analyze/index.ts';
-import { PROTOCOLS } from '../analyze/index.ts';
+// `explain`: the verdict for one port between two peers under each CNI reading of ipBlock, and for each
+// direction the policies that select the subject and the rules that admit the port, summarized so a reviewer
+// need not open the YAML.
+import {
+  PROTOCOLS, READINGS, explain, type Cluster, type DirectionExplanation, type Policy, type Protocol, type Reading, type Rule,
+  type RulePeer, type Selector,
+} from '../analyze/index.ts';
+import { ruleComments } from '../contract/index.ts';
 import { UserError } from '../errors.ts';
 import { messages } from './messages.ts';
 import type { NamedPeer, Review } from './session.ts';
@@ -15,44 +19,6 @@ export function parsePortArg(text: string): PortArg {
   const protocol = (m?.[2] ?? 'TCP').toUpperCase();
   if (!m || port < 1 || port > 65535 || !(PROTOCOLS as readonly string[]).includes(protocol)) throw new UserError(messages.badPort(text));
   return { port, protocol: protocol as Protocol };
-}
-
-type Intents = Map<string, { ingress: (string | undefined)[]; egress: (string | undefined)[] }>;
-
-/**
- * The comment above each rule of the rendered policies (the model's intent), by policy name and rule
- * index. Rules without a comment (extra rules from values) get none.
- */
-export function ruleIntents(rendered: string): Intents {
-  const intents: Intents = new Map();
-  for (const doc of rendered.split(/^---\s*$/m)) {
-    const name = /^kind: NetworkPolicy$/m.test(doc) ? /^ {2}name: (\S+)$/m.exec(doc)?.[1] : undefined;
-    if (!name) continue;
-    const entry = { ingress: [] as (string | undefined)[], egress: [] as (string | undefined)[] };
-    let section: 'ingress' | 'egress' | undefined;
-    let pending: string | undefined;
-    for (const line of doc.split('\n')) {
-      const head = /^ {2}(ingress|egress):\s*$/.exec(line);
-      if (head) {
-        section = head[1] as 'ingress' | 'egress';
-        pending = undefined;
-        continue;
-      }
-      if (!section || line.trim() === '') continue;
-      if (!/^ {4}/.test(line)) {
-        section = undefined;
-        continue;
-      }
-      const comment = /^ {4}# (.*)$/.exec(line);
-      if (comment) pending = comment[1];
-      else if (/^ {4}- /.test(line)) {
-        entry[section].push(pending);
-        pending = undefined;
-      }
-    }
-    intents.set(name, entry);
-  }
-  return intents;
 }
 
 function selectorText(s: Selector): string {
@@ -88,6 +54,8 @@ function policyById(cluster: Cluster, id: string): Policy | undefined {
   return cluster.policies.find((p) => p.id === id);
 }
 
+type Intents = ReturnType<typeof ruleComments>;
+
 function directionLines(
   review: Review,
   intents: Intents,
@@ -98,29 +66,46 @@ function directionLines(
 ): string[] {
   const head = `${direction} (${direction === 'egress' ? 'source' : 'destination'} ${subject.label}):`;
   const portText = `${port.port}/${port.protocol}`;
-  const name = (id: string) => policyById(review.cluster, id)?.name ?? id;
-  if (d.selectedBy.length === 0) return [`${head} no policy selects ${subject.ref}: open`];
+  const name = (id: string) => `${policyById(review.cluster, id)?.name ?? id}${review.existing.has(id) ? ' [existing]' : ''}`;
+  if (subject.kind !== 'pod') return [`${head} ${subject.kind === 'host' ? 'a host-network endpoint' : 'an address outside the cluster'}: no policy applies`];
+  if (d.selectedBy.length === 0) return [`${head} no policy selects it: open`];
   const selected = d.selectedBy.map(name).join(', ');
   if (!d.allowed) return [`${head} DENIED`, `  selected by ${selected}; no rule admits port ${portText}`];
   const lines = [`${head} ALLOWED`, `  selected by ${selected}; port ${portText} admitted by:`];
   for (const { policy: id, index } of d.matchingRules) {
     const policy = policyById(review.cluster, id);
     const rule = policy?.[direction][index];
-    const intent = policy ? intents.get(policy.name)?.[direction][index] : undefined;
+    const intent = policy ? intents.get(policy.id)?.[direction][index] : undefined;
     lines.push(`  - ${name(id)} ${direction} rule ${index}${intent ? ` "${intent}"` : ''}`);
     if (policy && rule) lines.push(`      ${ruleText(rule, policy, direction)}`);
   }
   return lines;
 }
 
-/** The explain report as lines: the verdict, then egress and ingress. */
-export function explainText(review: Review, from: NamedPeer, to: NamedPeer, port: PortArg): { allowed: boolean; text: string } {
-  const e = explain(review.cluster, from.peer, to.peer, port.port, port.protocol);
-  const intents = ruleIntents(review.rendered);
+/**
+ * The explain report: the verdict under each CNI reading of ipBlock, then, per reading, each direction with
+ * the policies that select the subject and the rules that admit the port. Readings that decide alike are
+ * explained once.
+ */
+export function explainText(review: Review, from: NamedPeer, to: NamedPeer, port: PortArg): { allowed: Record<Reading, boolean>; text: string } {
+  const intents = ruleComments(review.rendered);
+  const verdicts = READINGS.map((reading) => {
+    const e = explain(review.cluster, from.peer, to.peer, port.port, port.protocol, { reading });
+    const body = [
+      ...directionLines(review, intents, 'egress', from, e.egress, port),
+      ...directionLines(review, intents, 'ingress', to, e.ingress, port),
+    ];
+    return { reading, allowed: e.allowed, body };
+  });
+  const verdictText = (allowed: boolean) => (allowed ? 'ALLOWED' : 'DENIED');
   const lines = [
-    `${from.label} -> ${to.label} on ${port.port}/${port.protocol}: ${e.allowed ? 'ALLOWED' : 'DENIED'}`,
-    ...directionLines(review, intents, 'egress', from, e.egress, port),
-    ...directionLines(review, intents, 'ingress', to, e.ingress, port),
+    `${from.label} -> ${to.label} on ${port.port}/${port.protocol}: ${verdicts.map((v) => `${verdictText(v.allowed)} (${v.reading})`).join(', ')}`,
   ];
-  return { allowed: e.allowed, text: `${lines.join('\n')}\n` };
+  const [first, ...rest] = verdicts;
+  if (rest.every((v) => v.body.join('\n') === first.body.join('\n'))) {
+    lines.push(`${verdicts.map((v) => v.reading).join(' and ')}:`, ...first.body.map((l) => `  ${l}`));
+  } else {
+    for (const v of verdicts) lines.push(`${v.reading}:`, ...v.body.map((l) => `  ${l}`));
+  }
+  return { allowed: Object.fromEntries(verdicts.map((v) => [v.reading, v.allowed])) as Record<Reading, boolean>, text: `${lines.join('\n')}\n` };
 }

@@ -3,20 +3,14 @@
 export const messages = {
   valuesFileMissing: (file: string) => `values file not found: ${file}`,
   renderFailed: (detail: string) => `cannot render the chart: ${detail}`,
-  unknownPeer: (text: string, aliases: readonly string[]) =>
-    `unknown peer "${text}": use namespace/name of a topology pod, an IP address, or one of ${aliases.join(', ')}`,
+  unknownPeer: (text: string, keys: readonly string[]) =>
+    `unknown peer "${text}": use namespace/name of a topology pod, an IP address, or one of ${keys.join(', ')}`,
   badPort: (text: string) => `--port "${text}": expected PORT or PORT/PROTOCOL, e.g. 8888/TCP (protocol TCP, UDP or SCTP)`,
   diffNeedsTwo: () => 'diff: give -f VALUES and --f2 VALUES (two renders to compare), or --ref REF [-f VALUES]',
   diffBothModes: () => 'diff: --ref compares the chart at a git ref with the working tree; do not combine it with --f2',
   badRef: (ref: string, detail: string) => `cannot read the chart at git ref "${ref}": ${detail}`,
   unknownMatrixFormat: (format: string) => `--format "${format}": use md or svg`,
   readmeMarkers: (path: string, begin: string, end: string) => `${path} must hold the markers "${begin}" and "${end}"`,
-  checkNeedsReadme: () => '--check goes with --readme: `matrix --readme --check`',
-  readmeOptions: () => '--readme writes chart/README.md and chart/connectivity.svg from the defaults; it takes no -f, --format or --out',
-  matrixDrift: (paths: readonly string[], fix: string) =>
-    `the generated connectivity matrix is out of date: ${paths.join(', ')}\nrun \`${fix}\` and commit the result`,
-  matrixUpToDate: () => 'the connectivity matrix in chart/README.md and chart/connectivity.svg is up to date',
-  wrote: (paths: readonly string[]) => (paths.length ? `wrote ${paths.join(', ')}` : 'the connectivity matrix is up to date'),
   diffSummary: (added: number, removed: number, before: string, after: string) =>
     `${added} flow(s) added, ${removed} flow(s) removed (${before} -> ${after})`,
 } as const;

@@ -1,7 +1,8 @@
-// CIDR parsing with the API server's strict rules (StrictIPCIDRValidation): dotted-decimal IPv4
-// without leading zeros, no IPv4-mapped IPv6, no zone, no bits set beyond the prefix length.
-// The issue also asks for canonical text (as the API's IsValidCIDR does for newer fields): IPv6 in
-// RFC 5952 form. An API server without StrictIPCIDRValidation accepts both, with a warning.
+// CIDR parsing as the API server's IsValidCIDRForLegacyField does it with strict validation
+// (StrictIPCIDRValidation): the value must parse as netutils.ParseCIDRSloppy reads it (any number of digits
+// per IPv4 octet and in the prefix length, no IPv6 zone), and then, as netip.ParsePrefix and Masked() check
+// it: no leading zeros, no IPv4-mapped IPv6 address, no bits set beyond the prefix length. Non-canonical
+// IPv6 text (`2001:DB8:0::/32`) is valid there: the server only warns about it (GetWarningsForCIDR).
 import ipaddr from 'ipaddr.js';
 import { apiText } from './messages.ts';
 
@@ -13,7 +14,7 @@ export interface Cidr {
 
 export type CidrParse = { cidr: Cidr; problems: string[] } | { cidr: undefined; problems: string[] };
 
-const ipv4Syntax = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const ipv4Syntax = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
 
 /** Parses a CIDR; `cidr` is set when the value is usable at all, `problems` lists what the API rejects. */
 export function parseCidr(value: string): CidrParse {
@@ -22,7 +23,7 @@ export function parseCidr(value: string): CidrParse {
   if (slash < 0) return invalid;
   const ipText = value.slice(0, slash);
   const prefixText = value.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(prefixText)) return invalid;
+  if (!/^\d+$/.test(prefixText)) return invalid;
   let leadingZeros = prefixText.length > 1 && prefixText.startsWith('0');
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   const v4 = ipv4Syntax.exec(ipText);
@@ -43,13 +44,7 @@ export function parseCidr(value: string): CidrParse {
   if (leadingZeros) problems.push(apiText.cidrLeadingZeros);
   else if (address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress()) problems.push(apiText.cidrIPv4Mapped);
   else if (!sameAddress(networkAddress(cidr), address)) problems.push(apiText.cidrHostBits);
-  else if (value !== canonicalText(cidr)) problems.push(apiText.cidrCanonical(canonicalText(cidr)));
   return { cidr, problems };
-}
-
-function canonicalText({ address, prefix }: Cidr): string {
-  const ip = address instanceof ipaddr.IPv6 ? address.toRFC5952String() : address.toString();
-  return `${ip}/${prefix}`;
 }
 
 function networkAddress({ address, prefix }: Cidr): ipaddr.IPv4 | ipaddr.IPv6 {

@@ -1,21 +1,20 @@
 // CLI commands of the validate stage:
 //   validate [FILE...|-]   strict schema + API-server rules, kubeconform-style output
-//   schema [--check]       write (or check) the generated Kubernetes schema
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { formatErrors, type ResourceResult, validateDocuments } from './index.ts';
 import { cliText } from './messages.ts';
-import { schemaCommand, schemaPath } from './schema/path.ts';
 
+/** The text of a file, or of stdin for `-`; a file that cannot be read is a UserError naming it and why. */
 function readInput(file: string): string {
-  if (file === '-') return readFileSync(0, 'utf8');
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(cliText.missingFile(file));
-    throw new UserError(cliText.unreadableFile(file, (err as Error).message));
+    const { code, message } = err as NodeJS.ErrnoException;
+    const name = file === '-' ? 'stdin' : file;
+    if (code === 'ENOENT') throw new UserError(cliText.missingFile(name));
+    throw new UserError(cliText.unreadableFile(name, cliText.readProblems[code ?? ''] ?? message));
   }
 }
 
@@ -65,21 +64,5 @@ export function registerValidateCommands(program: Command): void {
       const { lines, ok } = runValidate(files, readInput, options.verbose ?? false);
       for (const line of lines) console.log(line);
       if (!ok) process.exitCode = 1;
-    });
-
-  program
-    .command('schema')
-    .description('Write the generated Kubernetes JSON Schema used by validate (from the upstream OpenAPI in registry packages)')
-    .option('--check', 'exit 1 if the committed schema differs from what the generator writes')
-    .action(async (options: { check?: boolean }) => {
-      // loaded on demand: the generator pulls in the TypeScript compiler
-      const { schemaIsCurrent, writeSchema } = await import('./schema/write.ts');
-      if (options.check) {
-        if (!(await schemaIsCurrent())) throw new UserError(cliText.schemaDrift(schemaPath, schemaCommand));
-        console.log(cliText.schemaUpToDate(schemaPath));
-        return;
-      }
-      await writeSchema();
-      console.log(cliText.schemaWritten(schemaPath));
     });
 }

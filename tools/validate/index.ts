@@ -1,10 +1,7 @@
 // The validate stage: strict schema, API-server rules, hardening lint and invariants over one rendered
-// multi-document output. `validateRendered` is what the permutation runner calls for every render.
-import type { HardeningException } from '../model/hardening.ts';
+// multi-document output. `RenderedChecker` (rendered.ts) runs them all on a render, each distinct document once.
 import { validateNetworkPolicy } from './api-rules.ts';
-import { parseDocuments } from './documents.ts';
-import { checkInvariants, type InvariantFinding, type Workload } from './invariants.ts';
-import { type HardeningReport, lintHardening } from './lint.ts';
+import { parseDocuments } from '../yaml/documents.ts';
 import { type FieldError, formatFieldError, schemaText } from './messages.ts';
 import { validateSchema } from './schema/validator.ts';
 import type { NetworkPolicy } from './types.ts';
@@ -49,35 +46,6 @@ export function validateDocuments(text: string): ResourceResult[] {
       ? { index: document.index, kind: '', name: '', status: 'error', errors: [], message: schemaText.yamlError(document.error) }
       : validateResource(document.resource, document.index),
   );
-}
-
-export interface RenderedValidation {
-  resources: ResourceResult[];
-  /** NetworkPolicies that passed schema and API rules: the input of lint and invariants */
-  policies: NetworkPolicy[];
-  hardening: HardeningReport;
-  invariants: InvariantFinding[];
-  /** no invalid or broken resource, no unexcused violation, no invariant finding */
-  ok: boolean;
-}
-
-export interface RenderedValidationOptions {
-  exceptions: HardeningException[];
-  workloads: Workload[];
-}
-
-export function validateRendered(yamlText: string, { exceptions, workloads }: RenderedValidationOptions): RenderedValidation {
-  const resources = validateDocuments(yamlText);
-  const policies = resources
-    .filter((r) => r.status === 'valid' && r.kind === 'NetworkPolicy')
-    .map((r) => r.resource as NetworkPolicy);
-  const hardening = lintHardening(policies, exceptions);
-  const invariants = checkInvariants(policies, workloads);
-  const ok =
-    resources.every((r) => r.status === 'valid' || r.status === 'skipped') &&
-    hardening.unexcused.length === 0 &&
-    invariants.length === 0;
-  return { resources, policies, hardening, invariants, ok };
 }
 
 /** The field errors of one resource on one line, as kubeconform prints them. */

@@ -21,10 +21,11 @@ export interface InvariantFinding {
 }
 
 /** Label selector semantics: all matchLabels and all matchExpressions must hold. */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+export function selectorMatches(selector: LabelSelector | undefined | null, labels: Record<string, string>): boolean {
   if (!selector) return true;
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
-  for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+  for (const { key, operator, values: listed } of selector.matchExpressions ?? []) {
+    const values = listed ?? [];
     const has = Object.hasOwn(labels, key);
     const holds =
       operator === 'In' ? has && values.includes(labels[key])

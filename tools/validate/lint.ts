@@ -39,23 +39,15 @@ interface RuleView {
   ports: NetworkPolicyPort[] | undefined;
 }
 
-/** Ingress and egress rules seen the same way, with their paths. */
+/** Ingress and egress rules seen the same way, with their paths; a null list is an absent one, as upstream. */
 export function rulesOf(policy: NetworkPolicy): RuleView[] {
-  const ingress = (policy.spec?.ingress ?? []).map((rule, i) => ({
-    direction: 'ingress' as const,
-    path: `spec.ingress[${i}]`,
-    peersField: 'from' as const,
-    peers: rule.from,
-    ports: rule.ports,
-  }));
-  const egress = (policy.spec?.egress ?? []).map((rule, i) => ({
-    direction: 'egress' as const,
-    path: `spec.egress[${i}]`,
-    peersField: 'to' as const,
-    peers: rule.to,
-    ports: rule.ports,
-  }));
+  const ingress = (policy.spec?.ingress ?? []).map((rule, i) => view('ingress', i, rule.from, rule.ports));
+  const egress = (policy.spec?.egress ?? []).map((rule, i) => view('egress', i, rule.to, rule.ports));
   return [...ingress, ...egress];
+}
+
+function view(direction: Direction, i: number, peers: NetworkPolicyPeer[] | null | undefined, ports: NetworkPolicyPort[] | null | undefined): RuleView {
+  return { direction, path: `spec.${direction}[${i}]`, peersField: direction === 'ingress' ? 'from' : 'to', peers: peers ?? undefined, ports: ports ?? undefined };
 }
 
 /** Every hardening-rule violation in one policy. */
@@ -76,8 +68,8 @@ export function hardeningViolations(policy: NetworkPolicy): HardeningViolation[]
     });
     (rule.peers ?? []).forEach((peer, i) => {
       const peerPath = `${peersPath}[${i}]`;
-      const hasPods = peer.podSelector !== undefined;
-      const hasNamespaces = peer.namespaceSelector !== undefined;
+      const hasPods = peer.podSelector != null;
+      const hasNamespaces = peer.namespaceSelector != null;
       if (rule.direction === 'ingress' && hasPods !== hasNamespaces) add('ingress-peer-not-combined', peerPath);
       if (rule.direction === 'egress' && hasNamespaces && !hasPods) add('namespace-selector-alone', `${peerPath}.namespaceSelector`);
       if (peer.namespaceSelector && isEmptySelector(peer.namespaceSelector)) add('empty-selector', `${peerPath}.namespaceSelector`);

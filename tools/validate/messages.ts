@@ -6,7 +6,7 @@ export type FieldErrorType =
   | 'Invalid value'
   | 'Unsupported value'
   | 'Forbidden'
-  | 'Duplicate value'
+  | 'Too long'
   | 'Unknown field'
   | 'Invalid type';
 
@@ -20,7 +20,7 @@ export interface FieldError {
 }
 
 /** Types whose text carries no value, as in the API server. */
-const typesWithoutValue = new Set<FieldErrorType>(['Required value', 'Forbidden', 'Unknown field']);
+const typesWithoutValue = new Set<FieldErrorType>(['Required value', 'Forbidden', 'Too long', 'Unknown field']);
 
 function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -70,7 +70,10 @@ const regexError = (message: string, format: string, ...examples: string[]) =>
 
 export const apiText = {
   maxLength: (n: number) => `must be no more than ${n} characters`,
+  tooLong: (bytes: number) => `must have at most ${bytes} bytes`,
   nonEmpty: 'must be non-empty',
+  mustNotBeEmpty: 'must not be empty',
+  noDots: 'must not contain dots',
   dns1123Label: regexError(
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
     dns1123LabelFmt,
@@ -107,6 +110,12 @@ export const apiText = {
   prefixPart: (detail: string) => `prefix part ${detail}`,
   namePart: (detail: string) => `name part ${detail}`,
   nameRequired: 'name or generateName is required',
+  ownerVersionEmpty: 'version must not be empty',
+  ownerBanned: '/v1, Kind=Event is disallowed from being an owner',
+  ownerControllers: (first: string, second: string) =>
+    `Only one reference can have Controller set to true. Found "true" in references for ${first} and ${second}`,
+  finalizersExclusive: (a: string, b: string) => `finalizer ${a} and ${b} cannot be both set`,
+  finalizerNotQualified: 'name is neither a standard finalizer name nor is it fully qualified',
   selectorValuesRequired: "must be specified when `operator` is 'In' or 'NotIn'",
   selectorValuesForbidden: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
   selectorOperator: 'not a valid selector operator',
@@ -124,7 +133,6 @@ export const apiText = {
   cidrLeadingZeros: 'must not have leading 0s in IP or prefix length',
   cidrIPv4Mapped: 'must not have an IPv4-mapped IPv6 address',
   cidrHostBits: 'must not have bits set beyond the prefix length',
-  cidrCanonical: (canonical: string) => `must be in canonical form (${JSON.stringify(canonical)})`,
   exceptNotSubset: 'must be a strict subset of `cidr`',
   policyTypesTooMany: 'may not specify more than two policyTypes',
 };
@@ -150,6 +158,8 @@ export const invariantText = {
 export const cliText = {
   missingFile: (file: string) => `cannot read ${file}: no such file`,
   unreadableFile: (file: string, reason: string) => `cannot read ${file}: ${reason}`,
+  /** reasons for the common error codes of a read; others keep Node's own text */
+  readProblems: { EISDIR: 'is a directory', EACCES: 'permission denied', EPERM: 'permission denied' } as Record<string, string>,
   summary: (resources: number, files: number, valid: number, invalid: number, errors: number, skipped: number) =>
     `Summary: ${resources} resource${resources === 1 ? '' : 's'} found in ${files} file${files === 1 ? '' : 's'} - ` +
     `Valid: ${valid}, Invalid: ${invalid}, Errors: ${errors}, Skipped: ${skipped}`,
@@ -161,7 +171,4 @@ export const cliText = {
     kind && name ? `${file} - ${kind} ${name} failed validation: ${error}` : `${file} - failed validation: ${error}`,
   valid: (file: string, kind: string, name: string) => `${file} - ${kind} ${name} is valid`,
   skipped: (file: string, kind: string, name: string) => `${file} - ${kind} ${name} skipped`,
-  schemaUpToDate: (file: string) => `${file} is up to date`,
-  schemaWritten: (file: string) => `wrote ${file}`,
-  schemaDrift: (file: string, command: string) => `${file} is out of date with its generator; run: ${command}`,
 };

@@ -1,26 +1,26 @@
 // The shape of a NetworkPolicy manifest as parsed from YAML (JSON names: `from`, not client-node's
-// `_from`). Optional scalars may be null in a manifest; lists and objects may not (the schema says so).
+// `_from`). Any optional field may be null, which the API server reads as absent; required ones may not.
 
 export interface LabelSelectorRequirement {
   key: string;
   operator: string;
-  values?: string[];
+  values?: string[] | null;
 }
 
 export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
+  matchLabels?: Record<string, string> | null;
+  matchExpressions?: LabelSelectorRequirement[] | null;
 }
 
 export interface IPBlock {
   cidr: string;
-  except?: string[];
+  except?: string[] | null;
 }
 
 export interface NetworkPolicyPeer {
-  podSelector?: LabelSelector;
-  namespaceSelector?: LabelSelector;
-  ipBlock?: IPBlock;
+  podSelector?: LabelSelector | null;
+  namespaceSelector?: LabelSelector | null;
+  ipBlock?: IPBlock | null;
 }
 
 export interface NetworkPolicyPort {
@@ -30,31 +30,42 @@ export interface NetworkPolicyPort {
 }
 
 export interface NetworkPolicyIngressRule {
-  from?: NetworkPolicyPeer[];
-  ports?: NetworkPolicyPort[];
+  from?: NetworkPolicyPeer[] | null;
+  ports?: NetworkPolicyPort[] | null;
 }
 
 export interface NetworkPolicyEgressRule {
-  to?: NetworkPolicyPeer[];
-  ports?: NetworkPolicyPort[];
+  to?: NetworkPolicyPeer[] | null;
+  ports?: NetworkPolicyPort[] | null;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean | null;
+  blockOwnerDeletion?: boolean | null;
 }
 
 export interface ObjectMeta {
   name?: string | null;
   generateName?: string | null;
   namespace?: string | null;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
+  labels?: Record<string, string> | null;
+  annotations?: Record<string, string> | null;
+  ownerReferences?: OwnerReference[] | null;
+  finalizers?: string[] | null;
 }
 
 export interface NetworkPolicy {
   apiVersion: string;
   kind: string;
-  metadata?: ObjectMeta;
+  metadata?: ObjectMeta | null;
   spec?: {
-    podSelector?: LabelSelector;
-    policyTypes?: string[];
-    ingress?: NetworkPolicyIngressRule[];
-    egress?: NetworkPolicyEgressRule[];
-  };
+    podSelector?: LabelSelector | null;
+    policyTypes?: string[] | null;
+    ingress?: NetworkPolicyIngressRule[] | null;
+    egress?: NetworkPolicyEgressRule[] | null;
+  } | null;
 }

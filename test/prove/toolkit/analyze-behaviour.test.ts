@@ -211,11 +211,11 @@ t.test('the engine: pods alike share a class, evaluators are cached per cluster 
   t.match(classKey(withIps, true), /10\.0\.0\.1","10\.0\.0\.2/, 'addresses sorted');
   const c = smallCluster();
   t.equal(evaluatorFor(c), evaluatorFor(c, {}));
-  t.equal(evaluatorFor(c, { ipBlockMatchesPods: true }), evaluatorFor(c, { ipBlockMatchesPods: true }));
-  t.not(evaluatorFor(c), evaluatorFor(c, { ipBlockMatchesPods: true }));
+  t.equal(evaluatorFor(c, { reading: 'calico' }), evaluatorFor(c, { reading: 'calico' }));
+  t.not(evaluatorFor(c), evaluatorFor(c, { reading: 'calico' }));
   const stranger = { ...base, labels: {}, ports: [] };
   t.throws(() => evaluatorFor(c).podEndpoint(stranger), /pod n\/a is not part of the analyzed cluster/);
-  const calico = evaluatorFor(c, { ipBlockMatchesPods: true });
+  const calico = evaluatorFor(c, { reading: 'calico' });
   const [web, db] = [c.pods.find((p) => p.name === 'web')!, c.pods.find((p) => p.name === 'db')!];
   t.not(calico.podClass(web), calico.podClass(db));
   const e = explain(c, web, db, 5432, 'TCP');

@@ -1,5 +1,5 @@
-// Graphviz dot: workloads grouped by namespace, external ranges as boxes, edges labelled with
-// the allowed connections.
+// Graphviz dot: workloads grouped by namespace, nodes (cluster-scoped) as hexagons, external ranges
+// as boxes, edges labelled with the allowed connections.
 import type { Connection, ConnlistPeer } from '../connlist.ts';
 
 const quote = (text: string) => `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
@@ -8,10 +8,12 @@ export function formatDot(connections: readonly Connection[]): string {
   const peers = new Map<string, ConnlistPeer>();
   for (const c of connections) peers.set(c.src.name, c.src).set(c.dst.name, c.dst);
   const byNamespace = new Map<string, ConnlistPeer[]>();
+  const nodes: ConnlistPeer[] = [];
   const external: ConnlistPeer[] = [];
   for (const peer of [...peers.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (peer.external) external.push(peer);
-    else byNamespace.set(peer.namespace!, [...(byNamespace.get(peer.namespace!) ?? []), peer]);
+    else if (peer.namespace === undefined) nodes.push(peer);
+    else byNamespace.set(peer.namespace, [...(byNamespace.get(peer.namespace) ?? []), peer]);
   }
   const lines = ['digraph {', '\trankdir=LR', '\tnode [fontname="Helvetica" fontsize=10]', '\tedge [fontname="Helvetica" fontsize=9]'];
   for (const [namespace, members] of byNamespace) {
@@ -19,6 +21,7 @@ export function formatDot(connections: readonly Connection[]): string {
     for (const peer of members) lines.push(`\t\t${quote(peer.name)} [label=${quote(peer.name.slice(namespace.length + 1))} shape=ellipse color=blue]`);
     lines.push('\t}');
   }
+  for (const peer of nodes) lines.push(`\t${quote(peer.name)} [label=${quote(peer.name)} shape=hexagon color=darkgreen]`);
   for (const peer of external) lines.push(`\t${quote(peer.name)} [label=${quote(peer.name)} shape=box color=red2]`);
   for (const c of connections) {
     const allConnections = c.connections.isAll();

@@ -1,15 +1,14 @@
 // Is a surviving mutant equivalent to the original? It is when the analyzer finds the same connections for
-// every pair of peers under both readings of ipBlock (Kubernetes/Cilium and Calico), on a probe topology
-// richer than the contract's: the contract topology for the landscape's values, plus, for every selector
-// and ipBlock of either version, a pod that the selector matches (in a namespace its namespaceSelector
-// matches) and the first and last address of every block.
+// every pair of the contract topology's peers (pods, host-network endpoints and outside addresses, those that
+// exist for the landscape's values and facts) under both readings of ipBlock (`calico`, `cilium`). It is then
+// also compared on a probe topology richer than the contract's: for every selector and ipBlock of either
+// version, a pod that the selector matches (in a namespace its namespaceSelector matches) and the first and
+// last address of every block, as outside addresses.
 import {
-  buildCluster, parseAddress, parseCidr, type Cluster, type Manifest,
+  READINGS, buildCluster, formatAddress, parseAddress, parseCidr, type Cluster, type Endpoint, type Manifest, type Reading,
 } from '../../analyze/index.ts';
-import { evaluatorFor, type Endpoint } from '../../analyze/engine.ts';
-import { formatAddress } from '../../analyze/ip.ts';
-import { loadContract } from '../../report/contract/spec.ts';
-import { instantiate } from '../../report/contract/topology.ts';
+import { evaluatorFor } from '../../analyze/engine.ts';
+import { loadContract, presentPeersFor, topologyFor, type ContractPeer, type Facts } from '../../contract/index.ts';
 import { type Doc, peers } from './types.ts';
 
 export interface Equivalence {
@@ -27,7 +26,7 @@ export interface Equivalence {
 
 type Labels = Record<string, string>;
 
-/** Labels a pod (or namespace) needs to match a selector; undefined when none can (e.g. DoesNotExist only). */
+/** Labels a pod (or namespace) needs to match a selector (none can match DoesNotExist alone: it gets none). */
 function labelsFor(selector: Doc | undefined): Labels {
   const labels: Labels = { ...(selector?.matchLabels ?? {}) };
   for (const e of selector?.matchExpressions ?? []) {
@@ -101,16 +100,35 @@ function probeTopology(versions: Doc[][], releaseNamespace: string, moduleNames:
   return { objects, addresses: [...addresses] };
 }
 
-function connectivity(cluster: Cluster, addresses: string[], ipBlockMatchesPods: boolean): { keys: string[]; sets: string[] } {
-  const evaluator = evaluatorFor(cluster, { ipBlockMatchesPods });
-  const endpoints: { key: string; endpoint: Endpoint; pod: boolean }[] = [
-    ...cluster.pods.map((pod) => ({ key: `${pod.namespace}/${pod.name}`, endpoint: evaluator.podEndpoint(pod), pod: true })),
-    ...addresses.map((text) => ({ key: text, endpoint: { addresses: [parseAddress(text)!] }, pod: false })),
+/**
+ * The contract topology's objects for the peers that exist: every namespace, the pods (on the pod network and
+ * the host network) and nodes of the present peers. Outside peers have no object: they are addresses.
+ */
+function contractObjects(values: object, facts: Facts): { objects: Manifest[]; present: ContractPeer[] } {
+  const present = presentPeersFor(values, facts);
+  const pods = new Set(present.flatMap((p) => (p.pod ? [`${p.pod.namespace}/${p.pod.name}`] : [])));
+  const nodes = new Set(present.flatMap((p) => (p.node ? [p.node.name] : [])));
+  const objects = topologyFor(values, facts).objects.filter((o) => o.kind === 'Namespace'
+    || (o.kind === 'Pod' && pods.has(`${o.metadata?.namespace}/${o.metadata?.name}`))
+    || (o.kind === 'Node' && nodes.has(String(o.metadata?.name))));
+  return { objects, present };
+}
+
+/**
+ * Every directed pair of endpoints with a pod on the pod network at one end at least (no policy selects a host
+ * endpoint or an outside address), and what the policies allow between them under the reading.
+ */
+function connectivity(cluster: Cluster, addresses: string[], reading: Reading): { keys: string[]; sets: string[] } {
+  const evaluator = evaluatorFor(cluster, { reading });
+  const endpoints: { key: string; endpoint: Endpoint }[] = [
+    ...cluster.pods.map((pod) => ({ key: `${pod.namespace}/${pod.name}`, endpoint: evaluator.podEndpoint(pod) })),
+    ...(cluster.nodes ?? []).map((node) => ({ key: node.display, endpoint: evaluator.nodeEndpoint(node) })),
+    ...addresses.map((text) => ({ key: text, endpoint: { kind: 'external' as const, addresses: [parseAddress(text)!] } })),
   ];
   const keys: string[] = [];
   const sets: string[] = [];
   for (const src of endpoints) for (const dst of endpoints) {
-    if (src === dst || (!src.pod && !dst.pod)) continue;
+    if (src === dst || (src.endpoint.kind !== 'pod' && dst.endpoint.kind !== 'pod')) continue;
     keys.push(`${src.key} -> ${dst.key}`);
     sets.push(evaluator.connections(src.endpoint, dst.endpoint).toString());
   }
@@ -119,9 +137,9 @@ function connectivity(cluster: Cluster, addresses: string[], ipBlockMatchesPods:
 
 function firstDifference(before: Cluster, after: Cluster, addresses: string[]): { pairs: number; difference?: string } {
   let pairs = 0;
-  for (const [reading, calico] of [['kubernetes', false], ['calico', true]] as const) {
-    const a = connectivity(before, addresses, calico);
-    const b = connectivity(after, addresses, calico);
+  for (const reading of READINGS) {
+    const a = connectivity(before, addresses, reading);
+    const b = connectivity(after, addresses, reading);
     pairs = a.keys.length;
     const i = a.sets.findIndex((x, j) => x !== b.sets[j]);
     if (i >= 0) return { pairs, difference: `${a.keys[i]} (${reading} reading): original ${a.sets[i] || 'nothing'}, mutant ${b.sets[i] || 'nothing'}` };
@@ -129,22 +147,21 @@ function firstDifference(before: Cluster, after: Cluster, addresses: string[]): 
   return { pairs };
 }
 
-export function equivalence(original: Doc[], mutant: Doc[], values: object): Equivalence {
-  const contract = loadContract();
-  const topology = instantiate(contract, values);
-  const release = contract.topology.releaseNamespace;
+export function equivalence(original: Doc[], mutant: Doc[], values: object, facts: Facts): Equivalence {
+  const release = loadContract().topology.releaseNamespace;
+  const { objects, present } = contractObjects(values, facts);
   const asManifests = (docs: Doc[]) => docs.map((d) => ({ ...d, source: 'rendered' }) as Manifest);
-  const contractAddresses = topology.peers.filter((p) => p.kind === 'address').map((p) => p.address);
+  const contractAddresses = [...new Set(present.filter((p) => p.kind === 'outside').map((p) => p.address))];
   const onContract = firstDifference(
-    buildCluster([...topology.objects, ...asManifests(original)]), buildCluster([...topology.objects, ...asManifests(mutant)]), contractAddresses);
-  const moduleNames = new Set(topology.peers.filter((p) => p.module).map((p) => p.labels?.['app.kubernetes.io/name'] ?? ''));
+    buildCluster([...objects, ...asManifests(original)]), buildCluster([...objects, ...asManifests(mutant)]), contractAddresses);
+  const moduleNames = new Set(present.filter((p) => p.module).map((p) => p.labels?.['app.kubernetes.io/name'] ?? ''));
   const probe = probeTopology([original, mutant], release, moduleNames);
   const probePods = probe.objects.filter((o) => o.kind === 'Pod').length;
   const addresses = [...new Set([...contractAddresses, ...probe.addresses])].filter((a) => parseAddress(a));
   if (onContract.difference) {
     return { contractEquivalent: false, probeEquivalent: false, pairs: onContract.pairs, probePods, probeAddresses: addresses.length, difference: onContract.difference };
   }
-  const base = [...topology.objects, ...probe.objects];
+  const base = [...objects, ...probe.objects];
   const onProbe = firstDifference(buildCluster([...base, ...asManifests(original)]), buildCluster([...base, ...asManifests(mutant)]), addresses);
   return { contractEquivalent: true, probeEquivalent: !onProbe.difference, pairs: onProbe.pairs, probePods, probeAddresses: addresses.length, difference: onProbe.difference };
 }

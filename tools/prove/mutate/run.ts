@@ -1,18 +1,22 @@
-// `make mutate`: the rendered policies of every landscape (the defaults and values/*.yaml, Helm 4), mutated
-// one change at a time, each mutant checked on the code path of `check --manifests MUTANT -f LANDSCAPE`
-// (rendered checks, then the flow contract). A mutant is killed when any check fails. A survivor is
-// equivalent when the analyzer finds the same connections on the probe topology (equivalence.ts); any
-// other survivor is a hole in the contract, reported with the first pair whose connections differ.
+// `make mutate`: the rendered policies of every landscape (the defaults and values/*.yaml, Helm 4, rendered as
+// `helm template` renders them: no cluster facts), mutated one change at a time, each mutant checked on the code
+// path of `check --manifests MUTANT -f LANDSCAPE` (rendered checks, then the flow contract under both readings).
+// A mutant is killed when any check fails. A survivor is equivalent when the analyzer finds the same
+// connections between the contract topology's peers under both readings (equivalence.ts); any other survivor
+// is a hole in the checks, reported with the first pair whose connections differ.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dump, loadAll } from 'js-yaml';
+import { dump } from 'js-yaml';
 import { $ } from 'zx';
 import { projectRoot } from '../../paths.ts';
 import { resolveHelm } from '../../render/helm.ts';
 import { renderChart } from '../../render/render.ts';
-import { checkContract } from '../../report/contract/evaluate.ts';
+import { checkContract } from '../../contract/index.ts';
+import { noClusterFacts, type ClusterFacts } from '../../model/index.ts';
 import { landscapes, type Landscape } from '../../report/landscapes.ts';
-import { checkRenderedWithValues, valuesFor } from '../../report/rendered-checks.ts';
+import { valuesFor } from '../../render/values.ts';
+import { RenderedChecker } from '../../validate/rendered.ts';
+import { parseDocuments } from '../../yaml/documents.ts';
 import { equivalence } from './equivalence.ts';
 import { allMutants } from './operators/index.ts';
 import { type Doc, MUTATION_KINDS, type MutationKind } from './types.ts';
@@ -48,12 +52,14 @@ export interface MutationReport {
 
 export const manifestsOf = (docs: Doc[]): string => docs.map((d) => `---\n${dump(d, { lineWidth: -1, noRefs: true })}`).join('');
 
+const checker = new RenderedChecker();
+
 /** The verdict of `check --manifests`: rendered checks and the flow contract; empty when both pass. */
-export function checkProblems(manifests: string, values: object): string[] {
-  const rendered = checkRenderedWithValues(manifests, values as never).problems;
+export function checkProblems(manifests: string, values: object, facts: ClusterFacts = noClusterFacts): string[] {
+  const rendered = checker.check(manifests, values as never, facts).problems;
   if (rendered.length) return rendered;
   try {
-    return checkContract(manifests, values).map((f) => `contract: ${f}`);
+    return checkContract(manifests, values, facts).map((f) => `contract: ${f}`);
   } catch (err) {
     return [`contract: ${(err as Error).message}`];
   }
@@ -63,7 +69,7 @@ export interface LandscapeMutants { landscape: Landscape; values: object; origin
 
 export async function mutateLandscape(l: Landscape, rendered: string): Promise<LandscapeMutants> {
   const values = valuesFor(l.files);
-  const original = (loadAll(rendered) as Doc[]).filter((d) => d?.kind === 'NetworkPolicy');
+  const original = parseDocuments(rendered).map((d) => d.resource as Doc).filter((d) => d?.kind === 'NetworkPolicy');
   const baseline = checkProblems(manifestsOf(original), values);
   if (baseline.length) throw new Error(`${l.name}: the unmutated render fails its checks:\n  ${baseline.join('\n  ')}`);
   const results: MutantResult[] = [];
@@ -73,13 +79,13 @@ export async function mutateLandscape(l: Landscape, rendered: string): Promise<L
     const r: MutantResult = { landscape: l.name, kind: m.kind, site: m.site, killed: problems.length > 0 };
     if (problems.length) r.killedBy = problems[0].split('\n')[0];
     else {
-      const eq = equivalence(original, m.docs, values);
+      const eq = equivalence(original, m.docs, values, noClusterFacts);
       r.equivalent = eq.contractEquivalent;
       r.probeOnly = eq.contractEquivalent && !eq.probeEquivalent;
       r.reason = !eq.contractEquivalent
         ? `not equivalent on the contract topology: ${eq.difference}`
         : eq.probeEquivalent
-          ? `equivalent: same connections for all ${eq.pairs} peer pairs under both ipBlock readings (contract topology + ${eq.probePods} probe pods, ${eq.probeAddresses} addresses)`
+          ? `equivalent: same connections for all ${eq.pairs} peer pairs under both ipBlock readings, calico and cilium (contract topology + ${eq.probePods} probe pods, ${eq.probeAddresses} addresses)`
           : `equivalent on the contract topology (every workload and address it holds); differs only for a probe peer that no workload is: ${eq.difference}`;
     }
     results.push(r);

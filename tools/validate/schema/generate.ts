@@ -163,20 +163,20 @@ class SchemaBuilder {
   }
 
   /**
-   * The schema of one attribute type. Optional scalars also accept null (as kubeconform's schemas and
-   * the API server do); optional lists and objects do not: a null `from:` or `ports:` silently means
-   * "absent", which for a NetworkPolicy rule means "everyone".
+   * The schema of one attribute type. An optional field also accepts null, whatever its type: the API
+   * server (and kubeconform) read `from: null` as an absent `from`. Required fields never accept null.
    */
   async typeSchema(type: string, format: string, modelType: ts.Type | undefined, optional: boolean): Promise<JsonSchema> {
     const nullable = (types: string[]) => (optional ? [...types, 'null'] : types.length === 1 ? types[0] : types);
     const array = /^Array<(.+)>$/.exec(type);
     if (array) {
-      return { type: 'array', items: await this.typeSchema(array[1], '', this.enums.element(modelType), false) };
+      const items = await this.typeSchema(array[1], '', this.enums.element(modelType), false);
+      return { type: nullable(['array']), items };
     }
     const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
     if (map) {
       const values = await this.typeSchema(map[1], '', this.enums.mapValue(modelType), false);
-      return { type: 'object', additionalProperties: values };
+      return { type: nullable(['object']), additionalProperties: values };
     }
     const withFormat = (schema: JsonSchema) => (checkedFormats.has(format) ? { ...schema, format } : schema);
     switch (type) {
@@ -195,13 +195,23 @@ class SchemaBuilder {
       case 'IntOrString':
         return { type: nullable(['integer', 'string']) };
       case 'object':
-        return { type: 'object' };
+        return { type: nullable(['object']) };
       case 'any':
         return {}; // RawExtension and JSON: any value, as in the OpenAPI
       default:
         if (!/^[A-Z]\w+$/.test(type)) throw new Error(generatorText.unhandledType(type));
-        return { $ref: `#/definitions/${await this.define(type, modelType)}` };
+        return this.reference(await this.define(type, modelType), optional);
     }
+  }
+
+  /**
+   * A reference to a definition (whose type is `object`). When optional, null is let through beside it:
+   * `if` tests the common case, an object, because ajv builds an error object each time an `if` fails,
+   * and the `else` names what is allowed ("must be object or null").
+   */
+  reference(name: string, optional: boolean): JsonSchema {
+    const ref = { $ref: `#/definitions/${name}` };
+    return optional ? { if: { type: 'object' }, then: ref, else: { type: ['object', 'null'] } } : ref;
   }
 }
 

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { formatPath } from '../../yaml/messages.ts';
 import { type FieldError, schemaText, supportedValues } from '../messages.ts';
 import { schemaPath } from './path.ts';
 
@@ -91,6 +92,8 @@ function fieldErrors(errors: ErrorObject[], resource: unknown): FieldError[] {
         result.push({ path: path(), type: 'Unsupported value', value: error.data, detail: supportedValues(values) });
         break;
       }
+      case 'if':
+        break; // an optional reference's "object, else null": the else branch names the problem
       case 'format':
         if (typeErrorPaths.has(error.instancePath)) break;
         result.push({ path: path(), type: 'Invalid value', value: error.data, detail: schemaText.format(error.params.format) });
@@ -106,13 +109,11 @@ function fieldErrors(errors: ErrorObject[], resource: unknown): FieldError[] {
 export function fieldPath(resource: unknown, pointer: string, child?: string): string {
   const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) segments.push(child);
-  let text = '';
+  const path: Array<string | number> = [];
   let node: unknown = resource;
   for (const segment of segments) {
-    if (Array.isArray(node)) text += `[${segment}]`;
-    else if (/^[A-Za-z_][\w-]*$/.test(segment)) text += text === '' ? segment : `.${segment}`;
-    else text += `[${segment}]`;
+    path.push(Array.isArray(node) ? Number(segment) : segment);
     node = node && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
   }
-  return text;
+  return formatPath(path);
 }
