@@ -75,25 +75,26 @@ function staleTemplates(root: string, files: Map<string, string>): string[] {
 
 export interface Drift { changed: string[]; stale: string[] }
 
-export async function checkGenerated(root = projectRoot): Promise<Drift> {
-  const files = await generatedFiles(root);
+/** What differs between the generators' files and the disk. */
+function driftOf(root: string, files: Map<string, string>): Drift {
   const changed = [...files].filter(([path, content]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== content).map(([path]) => path);
   return { changed, stale: staleTemplates(root, files) };
+}
+
+export async function checkGenerated(root = projectRoot): Promise<Drift> {
+  return driftOf(root, await generatedFiles(root));
 }
 
 /** The one writer: writes what differs, removes stale templates; returns the paths written. */
 export async function writeGenerated(root = projectRoot): Promise<string[]> {
   const files = await generatedFiles(root);
-  for (const stale of staleTemplates(root, files)) rmSync(join(root, stale));
-  const written: string[] = [];
-  for (const [path, content] of files) {
-    const target = join(root, path);
-    if (existsSync(target) && readFileSync(target, 'utf8') === content) continue;
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
-    written.push(path);
+  const { changed, stale } = driftOf(root, files);
+  for (const path of stale) rmSync(join(root, path));
+  for (const path of changed) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), files.get(path)!);
   }
-  return written;
+  return changed;
 }
 
 export function registerGenerateCommand(program: Command): void {

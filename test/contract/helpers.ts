@@ -60,7 +60,7 @@ export function ruleWith(rules: any[], text: string): number {
  * A landscape that names every address: plain Kubernetes with a managed API server and webhook callers outside
  * the cluster, and every backend by CIDR, port and in-cluster entry (the permutations' `restricted` backends).
  */
-export const restricted = () => [tempFile(`platform: kubernetes
+const restrictedFile = tempFile(`platform: kubernetes
 dns: { nodeLocal: false }
 apiServer: { cidrs: [203.0.113.16/28, "2001:db8:ffff::/64"], ports: [443] }
 webhooks: { callers: { pods: [], cidrs: [203.0.113.32/28] } }
@@ -72,4 +72,6 @@ backends:
   logs: { cidrs: [198.51.100.0/24, "2001:db8:100::/48"], ports: [4317, 9200], inCluster: [{ namespace: logs-backend, podLabels: { app.kubernetes.io/name: logs-store }, ports: [4317] }] }
   metrics: { cidrs: [198.51.100.0/24, "2001:db8:100::/48"], ports: [4317, 9200], inCluster: [{ namespace: metrics-backend, podLabels: { app.kubernetes.io/name: metrics-store }, ports: [4317] }] }
   traces: { cidrs: [198.51.100.0/24, "2001:db8:100::/48"], ports: [4317, 9200], inCluster: [{ namespace: traces-backend, podLabels: { app.kubernetes.io/name: traces-store }, ports: [4317] }] }
-`)];
+`);
+/** written once: renders are cached by file path */
+export const restricted = () => [restrictedFile];

@@ -69,9 +69,11 @@ t.test('the contract never reads the model; no machine paths in its files', asyn
   }
 });
 
-t.test('a spread of permutations holds the contract (rendered with their cluster facts)', async (t) => {
-  const r = await contractBenchmark({ count: 300, rounds: 1 });
-  t.ok(r.permutations > 100, `${r.permutations} permutations checked`);
+// the contract over a sample of the space is the permutation run's (test/report/permutations.test.ts); here the
+// benchmark's own path, on a few permutations
+t.test('the contract benchmark checks a spread of permutations (rendered with their cluster facts)', async (t) => {
+  const r = await contractBenchmark({ count: 24, rounds: 1 });
+  t.ok(r.permutations > 5, `${r.permutations} permutations checked`);
   t.same(r.failed.map((f) => ({ index: f.index, first: f.failures[0] })), []);
   t.comment(`contract: ${r.coldMs} ms per permutation cold, ${r.warmMs} ms warm`);
 });

@@ -4,8 +4,7 @@
 import t from 'tap';
 import { parseCidr } from '../../tools/analyze/index.ts';
 import { valuesFor } from '../../tools/render/values.ts';
-import { ValuesReader, instantiate, loadContract, outsideAddress, topologyFor } from '../../tools/contract/index.ts';
-import { presence } from '../../tools/contract/topology.ts';
+import { outsideAddress, presentPeersFor, topologyFor } from '../../tools/contract/index.ts';
 import { ISTIO_API, NO_ISTIO_API, landscape, restricted, tempFile } from './helpers.ts';
 
 const blocks = (...cidrs: string[]) => cidrs.map((c) => parseCidr(c)!);
@@ -13,11 +12,7 @@ const v4 = ['192.0.2.77', '192.0.2.177', '198.19.255.77'];
 
 /** The ids of the peers that exist for the values files and facts, with their kinds. */
 function existing(files: string[], facts = NO_ISTIO_API): Map<string, string> {
-  const spec = loadContract();
-  const reader = new ValuesReader(valuesFor(files), facts);
-  const present = presence(spec, reader);
-  const topology = instantiate(spec, reader);
-  return new Map(topology.peers.filter((p) => p.spec < 0 || present[p.spec]).map((p) => [p.key, p.kind]));
+  return new Map(presentPeersFor(valuesFor(files), facts).map((p) => [p.key, p.kind]));
 }
 
 t.test('the first candidate no block holds', async (t) => {

@@ -2,22 +2,16 @@
 // flow, its reading(s) and the rule, bad input is named without a stack trace, and --existing lists what the
 // NetworkPolicies already in a cluster reopen (expected from the module's own policies as upstream writes them,
 // test/fixtures/module-policies/, against what the chart closes).
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { runCheck } from '../../tools/report/check.ts';
-import { landscape, mutate, render, root, ruleWith, tempFile } from '../contract/helpers.ts';
+import { landscape, landscapes, mutate, render, ruleWith, tempFile } from '../contract/helpers.ts';
+import { run } from '../helpers/cli.ts';
 
-const cli = join(root, 'tools', 'bin', 'telemetry-netpol.js');
-const run = (args: string[]) => {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 const fixture = (name: string) => join('test', 'fixtures', 'module-policies', name);
 
 t.test('check: a landscape passes', async (t) => {
-  const ok = run(['check', '-f', 'values/gardener-zero-trust.yaml']);
+  const ok = await run('check', '-f', 'values/gardener-zero-trust.yaml');
   t.equal(ok.code, 0, ok.stderr);
   t.match(ok.stdout, /^check values\/gardener-zero-trust.yaml \(rendered with helm v4\.[\d.]+\)\n/);
   t.match(ok.stdout, /contract: ok — \d+ flows in force \(\d+ required, \d+ forbidden\), \d+ flow checks and \d+ peer pairs under the calico and cilium readings/);
@@ -29,7 +23,7 @@ t.test('check --manifests: a hand-edited render fails naming the flow, the readi
   const wrong = tempFile(mutate(await render(zeroTrust), 'manager', (s) => {
     s.ingress[ruleWith(s.ingress, 'metrics-scraping')].from[0].namespaceSelector = {};
   }));
-  const bad = run(['check', '--manifests', wrong, '-f', 'values/gardener-zero-trust.yaml']);
+  const bad = await run('check', '--manifests', wrong, '-f', 'values/gardener-zero-trust.yaml');
   t.equal(bad.code, 1);
   t.match(bad.stdout, `check the manifests in ${wrong} for values/gardener-zero-trust.yaml`);
   t.match(bad.stdout, 'forbidden flow rma-outside-namespace-denied is allowed under the calico and cilium readings: elsewhere/rma-scraper-outside → kyma-system/manager TCP 8080');
@@ -37,34 +31,34 @@ t.test('check --manifests: a hand-edited render fails naming the flow, the readi
   t.match(bad.stderr, /^telemetry-netpol: \d+ problem\(s\) found\n$/);
 
   const correct = tempFile(await render(zeroTrust));
-  t.equal(run(['check', '--manifests', correct, '-f', 'values/gardener-zero-trust.yaml']).code, 0, 'the unedited render passes');
+  t.equal((await run('check', '--manifests', correct, '-f', 'values/gardener-zero-trust.yaml')).code, 0, 'the unedited render passes');
 
   // a text edit keeps the chart's comment above each rule, which the explanation quotes
   const widened = tempFile((await render(zeroTrust)).replace(/cidr: 203\.0\.113\.128\/25/g, 'cidr: 0.0.0.0/0'));
-  const quoted = run(['check', '--manifests', widened, '-f', 'values/gardener-zero-trust.yaml']);
+  const quoted = await run('check', '--manifests', widened, '-f', 'values/gardener-zero-trust.yaml');
   t.equal(quoted.code, 1);
   t.match(quoted.stdout, /forbidden flow backend-traces-outside-denied is allowed under the calico and cilium readings: kyma-system\/otlp-gateway → outside 192\.0\.2\.77 TCP 4317\n {8}contract: .+\n {8}egress of kyma-system\/otlp-gateway: allowed by kyma-system\/kyma-project\.io--telemetry-netpol-otlp-gateway egress rule \d+ \("export traces to the trace backends"\)\n/);
 });
 
 t.test('check: bad input is named, without a stack trace', async (t) => {
-  const missing = run(['check', '-f', 'values/nope.yaml']);
+  const missing = await run('check', '-f', 'values/nope.yaml');
   t.equal(missing.code, 1);
   t.equal(missing.stderr, 'telemetry-netpol: values/nope.yaml: no such file\n');
   // helm takes an empty values file (or comments only) as no override, and so does check
-  const empty = run(['check', '-f', tempFile('# nothing to override\n')]);
+  const empty = await run('check', '-f', tempFile('# nothing to override\n'));
   t.equal(empty.code, 0, empty.stderr);
   const correctDefaults = tempFile(await render(landscape('defaults')));
-  const list = run(['check', '--manifests', correctDefaults, '-f', tempFile('- a\n')]);
+  const list = await run('check', '--manifests', correctDefaults, '-f', tempFile('- a\n'));
   t.equal(list.code, 1);
   t.match(list.stderr, /^telemetry-netpol: \S+\.yaml: expected a map of values at the top level\n$/, 'no stack trace');
-  const broken = run(['check', '--manifests', correctDefaults, '-f', tempFile('a: [\n')]);
+  const broken = await run('check', '--manifests', correctDefaults, '-f', tempFile('a: [\n'));
   t.match(broken.stderr, /^telemetry-netpol: \S+\.yaml: not YAML: /);
 });
 
 t.test('check: every landscape passes through the CLI', async (t) => {
-  for (const file of readdirSync(join(root, 'values')).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-    const r = run(['check', '-f', join('values', file)]);
-    t.equal(r.code, 0, `${file}: ${r.stdout.split('\n').slice(1, 4).join(' ')}`);
+  for (const name of landscapes().filter((n) => n !== 'defaults')) {
+    const r = await run('check', '-f', ...landscape(name));
+    t.equal(r.code, 0, `${name}: ${r.stdout.split('\n').slice(1, 4).join(' ')}`);
   }
 });
 
@@ -113,21 +107,21 @@ t.test('check --existing: a namespace\'s deny-all reopens nothing, nor does the 
 });
 
 t.test('check --existing: exit codes, and bad files named without a stack trace', async (t) => {
-  const reopened = run(['check', '-f', 'values/gardener.yaml', '--existing', fixture('telemetry-1.69.yaml')]);
+  const reopened = await run('check', '-f', 'values/gardener.yaml', '--existing', fixture('telemetry-1.69.yaml'));
   t.equal(reopened.code, 1);
   t.match(reopened.stderr, /^telemetry-netpol: \d+ problem\(s\) found\n$/);
-  const clean = run(['check', '-f', 'values/gardener.yaml', '--existing', fixture('namespace-deny-all.yaml')]);
+  const clean = await run('check', '-f', 'values/gardener.yaml', '--existing', fixture('namespace-deny-all.yaml'));
   t.equal(clean.code, 0, clean.stderr);
-  const missing = run(['check', '--existing', 'no-such.yaml']);
+  const missing = await run('check', '--existing', 'no-such.yaml');
   t.equal(missing.code, 1);
   t.equal(missing.stderr, 'telemetry-netpol: --existing no-such.yaml: no such file (write it with `kubectl get networkpolicies -A -o yaml > no-such.yaml`)\n');
   const broken = tempFile('apiVersion: v1\nkind: List\nitems:\n- kind: NetworkPolicy\n  metadata: {name: a\n');
-  const malformed = run(['check', '--existing', broken]);
+  const malformed = await run('check', '--existing', broken);
   t.equal(malformed.code, 1);
   t.match(malformed.stderr, new RegExp(`^telemetry-netpol: --existing ${broken}: not all of it is YAML or JSON: .*line \\d+`));
   t.notMatch(malformed.stderr, /\n\s+at /, 'no stack trace');
   const pods = tempFile('apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n');
-  const none = run(['check', '--existing', pods]);
+  const none = await run('check', '--existing', pods);
   t.equal(none.code, 1);
   t.match(none.stderr, `--existing ${pods}: holds no NetworkPolicy`);
 });

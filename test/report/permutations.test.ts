@@ -3,13 +3,14 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  crossFieldViolations, defaultValues, mergeValues, noClusterFacts, permutation, permutationCount, switches, type Values,
+  crossFieldViolations, defaultValues, mergeValues, noClusterFacts, permutation, permutationCount, sampleIndexes, switches, type Values,
 } from '../../tools/model/index.ts';
 import { chartDir } from '../../tools/paths.ts';
 import { HarnessRenderer, actionsOf, asHelmOutput, dependenciesOf, templateUnits } from '../../tools/render/harness.ts';
 import { resolveHelm } from '../../tools/render/helm.ts';
 import { renderChart } from '../../tools/render/render.ts';
-import { notesProblems, runPermutations, sampleIndexes, verdictProblems } from '../../tools/report/permutations.ts';
+import { runPermutations } from '../../tools/report/permutations.ts';
+import { notesProblems, verdictProblems } from '../../tools/report/verdicts.ts';
 import { run } from '../helpers/cli.ts';
 
 t.test('the permutation count is the product of the switch domains', async (t) => {

@@ -1,6 +1,5 @@
 // `matrix`: cells expected from DESIGN.md's flow table, the generated README section and SVG.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ConnectionSet } from '../../tools/analyze/index.ts';
@@ -26,9 +25,11 @@ const decode = (text: string) => text.replace(/&#(\d+);/g, (_, n) => String.from
 const moduleKeys = ['manager', 'selfMonitor', 'fluentBit', 'logAgent', 'metricAgent', 'otlpGateway'];
 /** What every module pod may reach of any peer in phase 1 on Gardener: DNS (node-local-dns, any peer) and the API server. */
 const baseline = 'TCP 53,443, UDP 53';
+/** The chart's defaults, rendered once for the table and the diagram. */
+const defaults = reviewValues([]);
 
 t.test('defaults: the table holds the phase 1 flows on Gardener', async (t) => {
-  const cell = parseTable(matrixMarkdown(buildMatrix(await reviewValues([]))));
+  const cell = parseTable(matrixMarkdown(buildMatrix(await defaults)));
   // ingress to the module
   t.equal(cell('rmaScraper', 'fluentBit'), 'TCP 2020-2021', 'RMA scrapes both Fluent Bit metrics ports');
   t.equal(cell('rmaScraper', 'manager'), 'TCP 8080');
@@ -85,7 +86,7 @@ t.test('a cell says what each reading allows where they differ', async (t) => {
 });
 
 t.test('the SVG is well-formed XML with a node per module workload', async (t) => {
-  const svg = await matrixSvg(buildMatrix(await reviewValues([])), 'test');
+  const svg = await matrixSvg(buildMatrix(await defaults), 'test');
   t.same(xmlProblems(svg), []);
   t.match(svg, /<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   const nodeTitles = [...svg.matchAll(/<g id="node\d+" class="node">\s*<title>([^<]*)<\/title>/g)].map((m) => decode(m[1]));

@@ -167,4 +167,9 @@ t.test('RenderedChecker runs schema, API rules, lint and invariants over one ren
 
   const duplicateKey = checker.check('---\nkind: NetworkPolicy\nkind: NetworkPolicy\n', values, noClusterFacts);
   t.match(duplicateKey.problems.join('\n'), /duplicate/);
+
+  // helm prints a template that renders only comments as a document of its own (check --manifests reads such files)
+  const commentsOnly = checker.check(`---\n# Source: telemetry-netpol/templates/empty.yaml\n# nothing here\n${render([gateway])}`, values, noClusterFacts);
+  t.same(commentsOnly.problems, [], 'a document of comments only is no resource and no problem');
+  t.equal(commentsOnly.policies.length, 1);
 });

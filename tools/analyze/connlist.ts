@@ -14,7 +14,6 @@ export interface ConnlistPeer {
   readonly name: string;
   /** `pod`: a workload on the pod network; `host`: a node, or a workload on the host network. */
   readonly kind: EndpointKind;
-  readonly external: boolean;
   /** For a workload: its namespace (nodes and external ranges have none). */
   readonly namespace?: string;
   /** For an external peer: its address range. */
@@ -54,7 +53,7 @@ function blocksOf(rules: readonly Rule[]): IpSet[] {
 function externalVertices(families: readonly Family[], blocks: readonly IpSet[]): Vertex[] {
   return families.flatMap((family) =>
     cutAddressSpace(family, blocks).map((range): Vertex => ({
-      peer: { name: `${formatRange(range)}[External]`, kind: 'external', external: true, range },
+      peer: { name: `${formatRange(range)}[External]`, kind: 'external', range },
       endpoints: [{ kind: 'external', addresses: [{ family, value: range.first }] }],
     })),
   );
@@ -78,11 +77,12 @@ export function connlist(cluster: Cluster, options: ConnlistOptions = {}): Connl
     const byClass = new Map<number, Endpoint>();
     for (const pod of pods) byClass.set(evaluator.podClass(pod), evaluator.podEndpoint(pod));
     if (new Set(pods.map((p) => classKey(p, false))).size > 1) warnings.push(messages.mixedWorkload(name));
-    const kind = pods.every((p) => evaluator.podEndpoint(p).kind === 'host') ? 'host' : 'pod';
-    return { peer: { name, kind, external: false, namespace: pods[0].namespace }, endpoints: [...byClass.values()] };
+    // host-network pods and pod-network pods never share a class, so the classes tell
+    const kind = [...byClass.values()].every((e) => e.kind === 'host') ? 'host' : 'pod';
+    return { peer: { name, kind, namespace: pods[0].namespace }, endpoints: [...byClass.values()] };
   });
   const nodes = [...groupBy(cluster.nodes ?? [], (n) => n.display)].map(([name, same]): Vertex => ({
-    peer: { name, kind: 'host', external: false },
+    peer: { name, kind: 'host' },
     endpoints: same.map((n) => evaluator.nodeEndpoint(n)),
   }));
   const ingressBlocks = blocksOf(cluster.policies.flatMap((p) => p.ingress));
@@ -95,7 +95,7 @@ export function connlist(cluster: Cluster, options: ConnlistOptions = {}): Connl
   const connections: Connection[] = [];
   for (const src of sources) {
     for (const dst of destinations) {
-      if (src === dst || (src.peer.external && dst.peer.external)) continue;
+      if (src === dst || (src.peer.kind === 'external' && dst.peer.kind === 'external')) continue;
       let set = ConnectionSet.NONE;
       for (const from of src.endpoints) for (const to of dst.endpoints) set = set.union(evaluator.connections(from, to));
       if (!set.isEmpty()) connections.push({ src: src.peer, dst: dst.peer, connections: set });

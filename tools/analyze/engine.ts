@@ -22,12 +22,12 @@ type EndpointAddresses = readonly { readonly family: Family; readonly value: big
 
 /**
  * One side of a connection, with its addresses (all of them: whether an ipBlock sees them is the
- * reading's question). `kind` may be left out for an external address: `{ addresses }` is one.
+ * reading's question).
  */
 export type Endpoint =
   | { readonly kind: 'pod'; readonly pod: Pod; readonly podClass: number; readonly addresses: EndpointAddresses }
   | { readonly kind: 'host'; /** Display name. */ readonly name: string; readonly addresses: EndpointAddresses }
-  | { readonly kind?: 'external'; readonly addresses: EndpointAddresses };
+  | { readonly kind: 'external'; readonly addresses: EndpointAddresses };
 
 /** What one direction (the source's egress or the destination's ingress) allows. */
 export interface DirectionVerdict {
@@ -125,7 +125,7 @@ export class Evaluator {
     if (peer.type === 'invalid') return false;
     if (peer.type === 'ipBlock') {
       // Every reading matches external addresses; only `calico` pods and host endpoints.
-      if (endpoint.kind !== undefined && endpoint.kind !== 'external' && !this.ipBlockSeesCluster) return false;
+      if (endpoint.kind !== 'external' && !this.ipBlockSeesCluster) return false;
       return endpoint.addresses.some((a) => ipSetContains(peer.addresses, a.family, a.value));
     }
     // Selectors match pods only.

@@ -21,6 +21,8 @@ export interface Manifest {
 export interface ParsedManifests {
   objects: Manifest[];
   warnings: string[];
+  /** the warnings of documents that are not YAML or JSON (among `warnings` too) */
+  undecodable: string[];
 }
 
 export const ANALYZED_KINDS = [
@@ -35,7 +37,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Parses multi-document YAML or JSON text; `source` names it in warnings. */
 export function parseManifests(text: string, source: string): ParsedManifests {
-  const result: ParsedManifests = { objects: [], warnings: [] };
+  const result: ParsedManifests = { objects: [], warnings: [], undecodable: [] };
   const add = (doc: unknown, inheritedKind?: string) => {
     if (doc === null || doc === undefined) return;
     const kind = isRecord(doc) ? (doc.kind ?? inheritedKind) : undefined;
@@ -61,8 +63,11 @@ export function parseManifests(text: string, source: string): ParsedManifests {
     result.objects.push({ ...doc, kind, metadata, source } as Manifest);
   };
   for (const document of parseDocuments(text)) {
-    if (document.error !== undefined) result.warnings.push(messages.undecodable(source, document.line, document.error.split('\n')[0]));
-    else add(document.resource);
+    if (document.error !== undefined) {
+      const warning = messages.undecodable(source, document.line, document.error.split('\n')[0]);
+      result.warnings.push(warning);
+      result.undecodable.push(warning);
+    } else add(document.resource);
   }
   return result;
 }
@@ -87,11 +92,12 @@ function manifestFiles(path: string): string[] {
 /** Reads files and folders (recursively: *.yaml, *.yml, *.json). Throws UserError for a missing path. */
 export function loadManifests(paths: readonly string[]): ParsedManifests {
   if (paths.length === 0) throw new UserError(messages.noPaths());
-  const result: ParsedManifests = { objects: [], warnings: [] };
+  const result: ParsedManifests = { objects: [], warnings: [], undecodable: [] };
   for (const file of paths.flatMap(manifestFiles)) {
     const parsed = parseManifests(readFileSync(file, 'utf8'), file);
     result.objects.push(...parsed.objects);
     result.warnings.push(...parsed.warnings);
+    result.undecodable.push(...parsed.undecodable);
   }
   return result;
 }

@@ -4,7 +4,7 @@
 // left in the shared memo is used, as in `permutations`) and warm (the same output and values again, as for the
 // second helm version's identical render). Each round starts from empty caches; the figures are medians.
 // The model is used here only to enumerate permutations; the contract itself never reads it.
-import { permutation, permutationCount } from '../model/index.ts';
+import { permutation, permutationCount, sampleIndexes } from '../model/index.ts';
 import { HarnessRenderer } from '../render/harness.ts';
 import { resolveHelm } from '../render/helm.ts';
 import { checkContractDocuments, counters, resetContractCaches } from './evaluate.ts';
@@ -26,17 +26,11 @@ export interface ContractBenchmark {
   renderSeconds: number;
 }
 
-/** `n` indexes spread evenly over the permutation space (all of them when n covers it). */
-export function spreadIndexes(n: number): number[] {
-  const count = permutationCount();
-  return n >= count ? Array.from({ length: count }, (_, i) => i) : Array.from({ length: n }, (_, i) => Math.floor((i * count) / n));
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Checks `count` permutations spread over the whole space (or the given indexes), `rounds` times. */
-export async function contractBenchmark(opts: { count?: number; indexes?: number[]; rounds?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<ContractBenchmark> {
-  const indexes = opts.indexes ?? spreadIndexes(Math.min(opts.count ?? 1000, permutationCount()));
+/** Checks `count` permutations spread over the whole space, `rounds` times. */
+export async function contractBenchmark(opts: { count?: number; rounds?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<ContractBenchmark> {
+  const indexes = sampleIndexes(Math.min(opts.count ?? 1000, permutationCount()));
   const renderer = new HarnessRenderer(await resolveHelm(4));
   const r0 = performance.now();
   const inputs = indexes.map((i) => permutation(i));

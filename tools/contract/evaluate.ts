@@ -13,16 +13,17 @@
 import { createHash } from 'node:crypto';
 import {
   ConnectionSet, PROTOCOLS, READINGS, explain,
-  type Cluster, type Endpoint, type Namespace, type Peer, type Policy, type Protocol, type Reading,
+  type Cluster, type Endpoint, type Peer, type Protocol, type Reading,
 } from '../analyze/index.ts';
 import { evaluatorFor, type Evaluator } from '../analyze/engine.ts';
 import { splitHelmDocuments } from '../render/render.ts';
+import { clusterWith } from './existing.ts';
 import { contractText } from './messages.ts';
 import { EGRESS, INGRESS, type Doc, type Memo, shared } from './memo.ts';
 import {
   type ContractSpec, type Facts, type FlowSpec, type PeerExpr, type PodsEntry, NO_FACTS, ValuesReader, loadContract,
 } from './spec.ts';
-import { type ContractPeer, type Topology, cidrOf, cidrKeys, entryNamespace, instantiate, presence, presentPeers } from './topology.ts';
+import { type ContractPeer, type Topology, analyzerPeer, cidrOf, cidrKeys, entryNamespace, instantiate, presence, presentPeers } from './topology.ts';
 
 export interface ContractStats { flows: number; required: number; forbidden: number; checks: number; pairs: number }
 export interface ContractResult { failures: string[]; stats: ContractStats }
@@ -553,15 +554,8 @@ class Evaluation {
   /** The analyzer's cluster of the topology and the policies (built only when a verdict is not in the memo). */
   get cluster(): Cluster {
     if (!this.clusterValue) {
-      const topology = this.prepared.topology;
-      const policies: Policy[] = this.docs.flatMap((d) => d.policies);
-      const missing = policies.map((p) => p.namespace).filter((ns) => !topology.namespaces.has(ns));
-      const namespaces = missing.length ? new Map(topology.namespaces) : topology.namespaces;
-      for (const ns of missing) (namespaces as Map<string, Namespace>).set(ns, { name: ns, labels: { 'kubernetes.io/metadata.name': ns } });
       const present = this.peers.filter((p) => this.prepared.present[p.index] === 1);
-      const pods = present.flatMap((p) => (p.pod ? [p.pod] : []));
-      const nodes = present.flatMap((p) => (p.node ? [p.node] : []));
-      this.clusterValue = { namespaces, pods, nodes, policies, warnings: [] };
+      this.clusterValue = clusterWith(this.prepared.topology, present, this.docs.flatMap((d) => d.policies));
     }
     return this.clusterValue;
   }
@@ -624,9 +618,9 @@ class Evaluation {
     return id;
   }
 
-  /** The analyzer's peer for explain(): a pod (host-network too), a node, or an address. */
+  /** The analyzer's peer for explain(). */
   peerOf(p: ContractPeer): Peer {
-    return p.pod ?? p.node ?? p.address;
+    return analyzerPeer(p);
   }
 }
 

@@ -4,12 +4,12 @@
 // workload that the chart alone forbids and the union allows, with the existing rules that allow it.
 import { existsSync } from 'node:fs';
 import {
-  READINGS, allowedConnections, buildCluster, explain, loadManifests, type Cluster, type ConnectionSet, type Manifest, type Peer,
+  READINGS, allowedConnections, buildCluster, explain, loadManifests, parseManifests, type Cluster, type ConnectionSet, type Manifest,
   type Policy, type Protocol, type Reading,
 } from '../analyze/index.ts';
 import { UserError } from '../errors.ts';
 import { contractText } from './messages.ts';
-import type { ContractPeer, Topology } from './topology.ts';
+import { analyzerPeer, type ContractPeer, type Topology } from './topology.ts';
 
 /**
  * The NetworkPolicies in files as `kubectl get networkpolicies -A -o yaml` prints them (a List, or multi-document
@@ -20,14 +20,19 @@ export function loadExistingPolicies(files: readonly string[]): Manifest[] {
   const objects: Manifest[] = [];
   for (const file of files) {
     if (!existsSync(file)) throw new UserError(contractText.existingMissing(file));
-    const { objects: found, warnings } = loadManifests([file]);
-    const broken = warnings.filter((w) => /cannot decode/.test(w));
-    if (broken.length) throw new UserError(contractText.existingBroken(file, broken.join('; ')));
+    const { objects: found, undecodable } = loadManifests([file]);
+    if (undecodable.length) throw new UserError(contractText.existingBroken(file, undecodable.join('; ')));
     const policies = found.filter((o) => o.kind === 'NetworkPolicy');
     if (!policies.length) throw new UserError(contractText.existingEmpty(file));
     objects.push(...policies);
   }
   return objects;
+}
+
+/** The NetworkPolicies of a rendered output. */
+export function policiesOf(rendered: string): Policy[] {
+  const { objects } = parseManifests(rendered, 'the rendered chart');
+  return [...buildCluster(objects.filter((o) => o.kind === 'NetworkPolicy')).policies];
 }
 
 /** The existing policies that are not the chart's own: objects of the same namespace and name are the release's. */
@@ -68,7 +73,6 @@ export interface ReopenedFlow {
   rules: ReopeningRule[];
 }
 
-const analyzerPeer = (p: ContractPeer): Peer => p.pod ?? p.node ?? p.address;
 
 /** A port of the set, for asking which rules admit it. */
 function representative(set: ConnectionSet): [Protocol, number] {

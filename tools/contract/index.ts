@@ -23,8 +23,8 @@ export {
   loadContract, contractDir, ValuesReader, istioRuns, valueAt, NO_FACTS,
   type ContractSpec, type FlowSpec, type PeerSpec, type TopologySpec, type Facts, type PeerKind,
 } from './spec.ts';
-export { instantiate, outsideAddress, type ContractPeer, type Topology } from './topology.ts';
+export { analyzerPeer, instantiate, outsideAddress, type ContractPeer, type Topology } from './topology.ts';
 export { contractText } from './messages.ts';
 export {
-  auditExisting, clusterWith, foreignPolicies, formatReopened, loadExistingPolicies, type ReopenedFlow,
+  auditExisting, clusterWith, foreignPolicies, formatReopened, loadExistingPolicies, policiesOf, type ReopenedFlow,
 } from './existing.ts';

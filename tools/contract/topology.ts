@@ -8,9 +8,10 @@
 // topologies for equal peers, so that verdicts can be shared between permutations.
 import { UserError } from '../errors.ts';
 import {
-  type Address, type ClusterNode, type Family, type IpRange, type Manifest, type Namespace, type Pod, type Protocol,
+  type Address, type ClusterNode, type Family, type Peer, type IpRange, type Manifest, type Namespace, type Pod, type Protocol,
   formatAddress, parseAddress, parseCidr,
 } from '../analyze/index.ts';
+import { familySize } from '../analyze/ip.ts';
 import type { ContractSpec, PeerKind, PodsEntry, ValuesReader } from './spec.ts';
 import { contractText } from './messages.ts';
 
@@ -42,6 +43,9 @@ export interface ContractPeer {
   /** interned: equal for peers that every policy sees alike */
   identity: number;
 }
+
+/** The analyzer's peer for a topology peer: its pod (host-network too), its node, or its address. */
+export const analyzerPeer = (p: ContractPeer): Peer => p.pod ?? p.node ?? p.address;
 
 export interface Topology {
   peers: ContractPeer[];
@@ -103,7 +107,6 @@ function hostIn(cidr: IpRange, host: number): string {
   return formatAddress(cidr.family, value);
 }
 
-const LAST_ADDRESS: Record<Family, bigint> = { IPv4: (1n << 32n) - 1n, IPv6: (1n << 128n) - 1n };
 
 /**
  * The first candidate no taken range holds; else the nearest free address found by stepping from the first
@@ -118,9 +121,9 @@ export function outsideAddress(family: Family, candidates: string[], taken: read
     let value = start;
     for (let block = holder(value); block; block = holder(value)) {
       value = step > 0n ? block.last + 1n : block.first - 1n;
-      if (value < 0n || value > LAST_ADDRESS[family]) break;
+      if (value < 0n || value >= familySize(family)) break;
     }
-    if (value >= 0n && value <= LAST_ADDRESS[family]) return formatAddress(family, value);
+    if (value >= 0n && value < familySize(family)) return formatAddress(family, value);
   }
   return undefined;
 }

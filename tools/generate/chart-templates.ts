@@ -5,14 +5,13 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { moduleLabelKey, moduleLabelValue, shadowings, type AddressRule } from '../model/cross-field.ts';
 import { exceptionPlaces, type Predicate } from '../model/exceptions.ts';
-import { moduleDeletionLabels, moduleOwnPolicyNames } from '../model/names.ts';
+import { moduleDeletionLabels, moduleOwnPolicyNames, policyPrefix } from '../model/names.ts';
 import { clusterDnsLabels, gardenerApiServerPort, istiod, kubeSystemLabels, otlpClientLabel, scrapingLabel, vpnShootLabels } from '../model/peers.ts';
 import { baselinePolicies, componentPolicies, policies } from '../model/policies.ts';
 import { cidrListPaths } from '../model/values.ts';
-import { componentKeys, podLabels, signals, workloads } from '../model/workloads.ts';
-import { allOf, anyOf, conditionExpr } from './helm-expressions.ts';
+import { componentKeys, gatewayLayouts, podLabels, signals, workloads } from '../model/workloads.ts';
+import { allOf, conditionExpr } from './helm-expressions.ts';
 
-const wrapped = (expr: string) => (expr.startsWith('(') || !expr.includes(' ') ? expr : `(${expr})`);
 import { generatedHeader, type OutputFile } from './output-file.ts';
 import { policyView } from './policy-view.ts';
 
@@ -55,7 +54,7 @@ const shadowingViews = () => shadowings.map(({ restricted, open, pods }) => {
     a: a.list, aAll: a.all, b: b.list, bAll: b.all,
     pods: pods === 'module'
       ? [{ title: 'every module pod', deployed: 'true' }]
-      : pods.map((k) => ({ title: `the ${workloads[k].title}`, deployed: wrapped(conditionExpr({ deployed: k })) })),
+      : pods.map((k) => ({ title: `the ${workloads[k].title}`, deployed: conditionExpr({ deployed: k }) })),
     fix: open.cidrsKey ? `set ${open.cidrsKey}`
       : `list ports in ${portsKey} that it does not open${open.when.map((c) => ('flag' in c ? `, or set ${c.flag} to ${!c.is}` : '')).join('')}`,
   };
@@ -63,7 +62,7 @@ const shadowingViews = () => shadowings.map(({ restricted, open, pods }) => {
 
 /** NOTES.txt reads which workloads the release serves from one dict, `$deployed`. */
 const notePredicate = (p: Predicate) => ('empty' in p ? `(empty .Values.${p.empty})`
-  : 'deployed' in p && p.deployed !== 'gateways' ? `$deployed.${p.deployed}` : wrapped(conditionExpr(p)));
+  : 'deployed' in p && p.deployed !== 'gateways' ? `$deployed.${p.deployed}` : conditionExpr(p));
 
 const and = (terms: string[]) => (terms.length === 0 ? 'true' : terms.length === 1 ? terms[0] : `(and ${terms.join(' ')})`);
 
@@ -94,35 +93,35 @@ const peerLabelViews = () => ({
   vpnShoot: { namespace: dictArgs(kubeSystemLabels.gardener), pods: dictArgs(vpnShootLabels) },
 });
 
-const gatewayLayouts = () => (['otlp', 'perSignal'] as const).map((layout) => ({
+const layoutViews = () => gatewayLayouts.map((layout) => ({
   layout, components: componentKeys.filter((k) => workloads[k].layout === layout),
 }));
 
 export function chartTemplates(): OutputFile[] {
   const policy = template('policy.yaml.hbs');
   const render = (spec: (typeof baselinePolicies)[number], withHeader: boolean) =>
-    tidy(policy({ header: withHeader ? header : '', ...policyView(spec) }));
+    tidy(policy({ header: withHeader ? header : '', policyPrefix, ...policyView(spec) }));
   return [
     { path: 'chart/templates/baseline.yaml', content: baselinePolicies.map((p, i) => render(p, i === 0)).join('---\n') },
     ...componentPolicies.map((spec) => ({ path: `chart/templates/${spec.suffix}.yaml`, content: render(spec, true) })),
     {
       path: 'chart/templates/_helpers.tpl',
       content: squeeze(template('_helpers.tpl.hbs')({
-        header, layouts: gatewayLayouts(), modulePodLabels: JSON.stringify(componentKeys.map((k) => podLabels(workloads[k]))),
+        header, policyPrefix, layouts: layoutViews(), modulePodLabels: JSON.stringify(componentKeys.map((k) => podLabels(workloads[k]))),
         ...peerLabelViews(),
       })),
     },
     {
       path: 'chart/templates/NOTES.txt',
       content: tidy(template('NOTES.txt.hbs')({
-        header, exceptions: noteExceptions(),
-        deployed: componentKeys.map((k) => ({ key: k, expr: wrapped(conditionExpr({ deployed: k })) })),
+        header, policyPrefix, exceptions: noteExceptions(),
+        deployed: componentKeys.map((k) => ({ key: k, expr: conditionExpr({ deployed: k }) })),
       })),
     },
     {
       path: 'chart/templates/_validation.tpl',
       content: squeeze(template('_validation.tpl.hbs')({
-        header,
+        header, policyPrefix,
         cidrLists: cidrListPaths().map((key) => ({ key })),
         signals,
         peerLists: [...signals.map((s) => `backends.${s}.inCluster`), 'webhooks.callers.pods'],

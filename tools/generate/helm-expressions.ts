@@ -1,6 +1,6 @@
 // Turns the model's conditions and peers into Helm template expressions.
 import type { Condition, Peer, Rule } from '../model/vocabulary.ts';
-import { workloads } from '../model/workloads.ts';
+import { gatewaySelector, workloads } from '../model/workloads.ts';
 
 /**
  * Facts a template computes once into a variable, because a helper decides them: whether Istio sidecars run
@@ -48,8 +48,6 @@ export function anyOf(exprs: (string | null)[]): string | null {
 }
 
 /** A module peer written out: the release namespace by name and the workload's selector. */
-export interface InlinePeer { selector: Record<string, string> }
-
 /**
  * How a rule's peer renders: an `include` that prints its list of peers, an inline module peer, an `include`
  * that prints the whole `from:`/`to:` key or nothing (a peer that is every peer under some values), or no
@@ -64,7 +62,7 @@ export type PeerView =
 export function peerView(peer: Peer): PeerView {
   switch (peer.kind) {
     case 'modulePods': return { kind: 'inline', selector: workloads[peer.component].selector };
-    case 'gatewayPods': return { kind: 'inline', selector: { 'app.kubernetes.io/component': 'gateway' } };
+    case 'gatewayPods': return { kind: 'inline', selector: gatewaySelector };
     case 'rmaScrapers': return { kind: 'include', include: '"telemetry-netpol.peers.rmaScrapers" .' };
     case 'otlpClients': return { kind: 'include', include: '"telemetry-netpol.peers.otlpClients" .' };
     case 'scrapeTargets': return { kind: 'include', include: '"telemetry-netpol.peers.scrapeTargets" .' };

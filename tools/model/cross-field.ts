@@ -5,7 +5,7 @@ import { openPeerReason } from './exceptions.ts';
 import { chartName, defaultReleaseName, fullname, moduleDeletionLabels, moduleOwnPolicyNames, policyName } from './names.ts';
 import { gardenerApiServerPort } from './peers.ts';
 import { policies } from './policies.ts';
-import { allHold, deployed, noClusterFacts, type Values } from './values.ts';
+import { allHold, deployed, noClusterFacts, valueAt, type Values } from './values.ts';
 import type { Condition, PolicySpec, Rule } from './vocabulary.ts';
 import { componentKeys, moduleLabel, signals, signalTitles, type ComponentKey } from './workloads.ts';
 
@@ -101,12 +101,10 @@ export interface CrossFieldViolation {
  */
 export const [moduleLabelKey, moduleLabelValue] = Object.entries(moduleLabel)[0];
 
-const at = (v: Values, key: string): unknown => key.split('.').reduce<any>((node, k) => node?.[k], v);
-
 /** The ports of a rule under these values; 'all' for every port. */
 function portsOf(rule: AddressRule, v: Values): number[] | 'all' {
   if ('fixed' in rule.ports) return rule.ports.fixed;
-  const ports = at(v, rule.ports.key) as number[];
+  const ports = valueAt(v, rule.ports.key) as number[];
   return ports.length === 0 && rule.ports.allWhenEmpty ? 'all' : ports;
 }
 
@@ -116,7 +114,7 @@ function sharedPorts(a: number[] | 'all', b: number[] | 'all'): number[] | 'all'
   return a.filter((p) => b.includes(p));
 }
 
-const isSet = (v: Values, r: AddressRule) => r.cidrsKey !== undefined && (at(v, r.cidrsKey) as string[]).length > 0;
+const isSet = (v: Values, r: AddressRule) => r.cidrsKey !== undefined && (valueAt(v, r.cidrsKey) as string[]).length > 0;
 /** Open to every address: rendered, and either without peers by design or with its list empty. */
 export const isOpen = (v: Values, r: AddressRule) => allHold(r.when, v, noClusterFacts) && !isSet(v, r);
 

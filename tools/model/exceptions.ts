@@ -4,7 +4,7 @@
 import { portsText, type Direction, type HardeningException, type HardeningRule } from './hardening.ts';
 import { defaultReleaseName, fullname, policyName } from './names.ts';
 import { policies } from './policies.ts';
-import { allHold, conditionHolds, type ClusterFacts, type Values } from './values.ts';
+import { allHold, conditionHolds, valueAt, type ClusterFacts, type Values } from './values.ts';
 import type { Condition, OpenPeerReason, Peer, PolicySpec, Ports, Rule } from './vocabulary.ts';
 import { signalTitles, type Signal } from './workloads.ts';
 
@@ -101,14 +101,12 @@ const backendExceptions = (signal: Signal): ExceptionSpec[] => [{
   reason: `no ${signalTitles[signal]} backend ports are configured: backends may listen on any port (ADR 028 phase 1)`,
 }];
 
-export function ruleExceptionSpecs(rule: Rule): ExceptionSpec[] {
+function ruleExceptionSpecs(rule: Rule): ExceptionSpec[] {
   return rule.kind === 'backends' ? backendExceptions(rule.signal) : peerExceptions(rule.peer);
 }
 
-const at = (v: Values, key: string): unknown => key.split('.').reduce<any>((node, k) => node?.[k], v);
-
-export function predicateHolds(p: Predicate, v: Values, facts: ClusterFacts): boolean {
-  if ('empty' in p) return (at(v, p.empty) as unknown[]).length === 0;
+function predicateHolds(p: Predicate, v: Values, facts: ClusterFacts): boolean {
+  if ('empty' in p) return (valueAt(v, p.empty) as unknown[]).length === 0;
   return conditionHolds(p, v, facts);
 }
 

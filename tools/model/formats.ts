@@ -58,8 +58,8 @@ export const namespaceList = (description: string): JsonSchema => ({
  * propertyNames: for a bad key Helm 4 (santhosh-tekuri/jsonschema) then names the map's path
  * (`rma.podLabels`), where a propertyNames failure names none.
  */
-export const labelMap = (description: string, minProperties = 1): JsonSchema => ({
-  type: 'object', description, minProperties, maxProperties: 32,
+export const labelMap = (description: string): JsonSchema => ({
+  type: 'object', description, minProperties: 1, maxProperties: 32,
   patternProperties: { [labelKeyPattern]: { type: 'string', pattern: labelValuePattern, maxLength: 63 } },
   additionalProperties: false,
 });

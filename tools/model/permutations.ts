@@ -2,7 +2,7 @@
 // permutation is one pick per switch. A pick sets one or more values keys (keys that only make sense together,
 // such as one signal's backends, or the facts of one platform) and may set what the cluster serves (Istio's
 // API); keys without a switch keep their default.
-import { defaultValues, type ClusterFacts, type Values } from './values.ts';
+import { defaultValues, valueAt, type ClusterFacts, type Values } from './values.ts';
 import { signals, type Signal } from './workloads.ts';
 
 export interface DomainValue {
@@ -107,6 +107,12 @@ export const switches: Switch[] = [
 
 export const permutationCount = (space: Switch[] = switches) => space.reduce((n, s) => n * s.domain.length, 1);
 
+/** All indexes, or `n` of them spread evenly over the space so that every switch varies. */
+export function sampleIndexes(n: number): number[] {
+  const count = permutationCount();
+  return n >= count ? Array.from({ length: count }, (_, i) => i) : Array.from({ length: n }, (_, i) => Math.floor((i * count) / n));
+}
+
 /** The pick of each switch for permutation `index`, as domain positions (mixed radix, the first switch varies slowest). */
 export function pickIndexes(index: number, space: Switch[] = switches): number[] {
   const digits = new Array<number>(space.length);
@@ -121,14 +127,12 @@ export function pickIndexes(index: number, space: Switch[] = switches): number[]
 
 const overlaps = (a: string, b: string) => a === '' || b === '' || a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
 
-const valueAt = (value: unknown, path: string[]): unknown =>
-  path.reduce<any>((node, k) => (node === null || typeof node !== 'object' ? undefined : node[k]), value);
 
 /** What a reader of `paths` sees of one pick: the values of the keys it sets there (and its facts). */
 function seenOf(pick: DomainValue, paths: string[], facts: boolean): string {
   const seen = Object.entries(pick.set).flatMap(([key, value]) => paths.filter((p) => overlaps(p, key)).map((p) =>
     // a path inside the key reads part of the value; a path above it reads all of it
-    (p.startsWith(`${key}.`) ? valueAt(value, p.slice(key.length + 1).split('.')) : value)));
+    (p.startsWith(`${key}.`) ? valueAt(value, p.slice(key.length + 1)) : value)));
   return JSON.stringify([seen, facts ? pick.facts ?? null : null]);
 }
 

@@ -5,7 +5,7 @@ import {
 } from './formats.ts';
 import { scrapingLabel } from './peers.ts';
 import type { Condition, Platform } from './vocabulary.ts';
-import { componentKeys, exportersOf, signals, signalTitles, workloads, type ComponentKey, type GatewayLayout, type Signal } from './workloads.ts';
+import { componentKeys, exportersOf, gatewayLayouts, signals, signalTitles, workloads, type ComponentKey, type GatewayLayout, type Signal } from './workloads.ts';
 
 export interface Leaf {
   kind: 'leaf';
@@ -71,7 +71,7 @@ export const valuesTree: Group = group('telemetry-netpol values', {
   }, 'gardener'),
   gateways: group('the OTLP gateways', {
     layout: leaf({
-      type: 'string', enum: ['otlp', 'perSignal'],
+      type: 'string', enum: [...gatewayLayouts],
       description: 'otlp: one telemetry-otlp-gateway DaemonSet serves every signal (module 1.63 and later); perSignal: the log, metric and trace gateway Deployments (module 1.62 and earlier)',
     }, 'otlp'),
   }),
@@ -152,6 +152,10 @@ export interface ClusterFacts {
 }
 
 export const noClusterFacts: ClusterFacts = { istioApi: false };
+
+/** The value at a dotted key path (`backends.logs.cidrs`); undefined where the path leaves the objects. */
+export const valueAt = (values: unknown, key: string): unknown =>
+  key.split('.').reduce<any>((node, k) => (node === null || typeof node !== 'object' ? undefined : node[k]), values);
 
 /** An API version that makes the chart see Istio, as `helm template --api-versions` takes it. */
 export const istioApiVersion = 'security.istio.io/v1';

@@ -17,7 +17,9 @@ export interface Port {
 }
 
 /** Which gateway generation a workload belongs to: the OTLP gateway since module 1.63, the per-signal ones before. */
-export type GatewayLayout = 'otlp' | 'perSignal';
+/** The gateway layouts: one OTLP gateway for every signal (module 1.63 on), or one gateway per signal. */
+export const gatewayLayouts = ['otlp', 'perSignal'] as const;
+export type GatewayLayout = (typeof gatewayLayouts)[number];
 
 export interface Workload {
   /** key under `components.` in values.yaml */

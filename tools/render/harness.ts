@@ -13,10 +13,10 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { istioApiVersion, pickClasses, pickIndexes, type ClusterFacts } from '../model/index.ts';
+import { pickClasses, pickIndexes, valueAt, type ClusterFacts } from '../model/index.ts';
 import { chartDir } from '../paths.ts';
 import type { Helm } from './helm.ts';
-import { defaultNamespace, releaseName, splitHelmDocuments } from './render.ts';
+import { capabilityArgs, defaultNamespace, releaseName, splitHelmDocuments } from './render.ts';
 
 /** The name of the validation unit, beside the chart's template files. */
 export const validationUnit = 'telemetry-netpol.validationErrors';
@@ -164,7 +164,7 @@ export async function renderUnits(helm: Helm, harnessDir: string, units: { defin
   const outFile = `${harnessDir}.out-${n}.yaml`;
   writeFileSync(valuesFile, JSON.stringify({ units }));
   const args = ['template', releaseName, harnessDir, '--namespace', namespace, '--values', valuesFile,
-    ...(facts.istioApi ? ['--api-versions', istioApiVersion] : [])];
+    ...capabilityArgs(facts)];
   const out = openSync(outFile, 'w');
   try {
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
@@ -189,12 +189,10 @@ export function parseUnits(text: string, expected: number): string[] {
   return outputs;
 }
 
-const valueAt = (values: unknown, path: string): unknown =>
-  (path === '' ? values : path.split('.').reduce<any>((node, k) => (node === null || typeof node !== 'object' ? undefined : node[k]), values));
 
 /** The key of a unit: its name, the values it reads, and the facts when it reads them. */
 export function unitKey(unit: TemplateUnit, input: RenderInput): string {
-  const read = unit.dependencies.paths.map((p) => valueAt(input.values, p));
+  const read = unit.dependencies.paths.map((p) => (p === '' ? input.values : valueAt(input.values, p)));
   return `${unit.name}\0${JSON.stringify(read)}${unit.dependencies.capabilities ? `\0${input.facts.istioApi}` : ''}`;
 }
 
@@ -303,12 +301,15 @@ export class HarnessRenderer {
       });
     });
     await this.ensure(wanted);
+    const notesAt = templates.findIndex((u) => u.name === notesUnit);
+    const documentsOf = (keys: (string | undefined)[]) =>
+      keys.flatMap((key, j) => (key === undefined || j === notesAt ? [] : this.documentsOf(key, templates[j].name)));
     return inputs.map((_, i) => {
       const keys = templateKeys[i];
       if (!keys) return { rejected: this.outputs.get(validationKeys[i])!.trim(), documents: [], unitKeys: [validationKeys[i]] };
-      const notes = keys.find((_, j) => templates[j].name === notesUnit);
-      const documents = keys.flatMap((key, j) => (key === undefined || templates[j].name === notesUnit ? [] : this.documentsOf(key, templates[j].name)));
-      return { documents, notes: notes === undefined ? undefined : this.outputs.get(notes), unitKeys: [validationKeys[i], ...keys] };
+      const notes = keys[notesAt];
+      // split into documents only when read: the permutation run reads the unit keys alone
+      return { get documents() { return documentsOf(keys); }, notes: notes === undefined ? undefined : this.outputs.get(notes), unitKeys: [validationKeys[i], ...keys] };
     });
   }
 

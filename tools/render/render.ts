@@ -36,7 +36,8 @@ export interface RenderOptions {
   release?: string;
 }
 
-const capabilityArgs = (facts?: ClusterFacts) => (facts?.istioApi ? ['--api-versions', istioApiVersion] : []);
+/** helm's flags for what the cluster serves (`--api-versions`). */
+export const capabilityArgs = (facts?: ClusterFacts) => (facts?.istioApi ? ['--api-versions', istioApiVersion] : []);
 
 const quiet = $({ quiet: true, nothrow: true });
 

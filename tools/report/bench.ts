@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { checkContract } from '../contract/index.ts';
-import { permutation } from '../model/index.ts';
+import { permutation, sampleIndexes } from '../model/index.ts';
 import { resolveHelm } from '../render/helm.ts';
 import { RenderFailed, renderChart } from '../render/render.ts';
 import { benchSchema } from '../validate/bench.ts';
 import { RenderedChecker } from '../validate/rendered.ts';
-import { runPermutations, sampleIndexes } from './permutations.ts';
+import { runPermutations } from './permutations.ts';
 
 /** kubeconform's published rate on a 4-core laptop (its README), the reference for schema validation alone. */
 export const kubeconformPublishedRate = 7500;

@@ -3,12 +3,11 @@
 // contract; with --existing, also what the NetworkPolicies already in the cluster reopen.
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { buildCluster, parseManifests } from '../analyze/index.ts';
 import {
-  auditExisting, checkContractWithStats, contractText, foreignPolicies, formatReopened, loadExistingPolicies, presentPeersFor, topologyFor,
+  auditExisting, checkContractWithStats, contractText, foreignPolicies, formatReopened, loadExistingPolicies, policiesOf, presentPeersFor, topologyFor,
 } from '../contract/index.ts';
 import { UserError } from '../errors.ts';
-import { istioApiVersion, type ClusterFacts } from '../model/index.ts';
+import { istioApiVersion, noClusterFacts, type ClusterFacts } from '../model/index.ts';
 import { resolveHelm } from '../render/helm.ts';
 import { RenderFailed, renderChart } from '../render/render.ts';
 import { valuesFor } from '../render/values.ts';
@@ -31,12 +30,12 @@ export interface CheckReport { lines: string[]; problems: number; seconds: numbe
 
 export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   const started = performance.now();
-  const facts = opts.facts ?? { istioApi: false };
+  const facts = opts.facts ?? noClusterFacts;
   for (const f of [...opts.values, ...(opts.manifests ? [opts.manifests] : [])]) {
     if (!existsSync(f)) throw new UserError(contractText.missingFile(f));
   }
   // read the existing policies first: a wrong file fails before anything is rendered
-  if (opts.existing?.length) loadExistingPolicies(opts.existing);
+  const existingPolicies = opts.existing?.length ? loadExistingPolicies(opts.existing) : [];
   const what = opts.values.length ? opts.values.join(', ') : contractText.defaults;
   let manifests: string;
   let header: string;
@@ -63,8 +62,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   for (const f of contract.failures) lines.push(`    ${f.replace(/\n/g, '\n    ')}`);
   let problems = rendered.problems.length + contract.failures.length;
   if (opts.existing?.length) {
-    const chart = buildCluster(parseManifests(manifests, 'the rendered chart').objects).policies;
-    const existing = foreignPolicies(loadExistingPolicies(opts.existing), chart);
+    const chart = policiesOf(manifests);
+    const existing = foreignPolicies(existingPolicies, chart);
     const reopened = auditExisting(topologyFor(values, facts, opts.contract), presentPeersFor(values, facts, opts.contract), chart, existing);
     const reopeners = new Set(reopened.flatMap((f) => f.rules.map((r) => r.rule.split(' ')[0])));
     lines.push(`  ${reopened.length ? contractText.existingReopens(reopened.length, reopeners.size) : contractText.existingNone(existing.length)}`);

@@ -52,7 +52,7 @@ export function registerPermutationCommand(program: Command): void {
         ? new SingleBar({ format: 'rendering |{bar}| {value}/{total} {rate}/s ETA {eta}s', hideCursor: true }, Presets.shades_classic)
         : null;
       const started = Date.now();
-      bar?.start(total * helms.length, 0, { rate: 0 });
+      bar?.start(total, 0, { rate: 0 });
       const report = await runPermutations({
         helms: [...helms], limit, chart: flags.chart, reproducerDir: flags.reproducers,
         onProgress: (done) => bar?.update(done, { rate: Math.round(done / ((Date.now() - started) / 1000)) }),

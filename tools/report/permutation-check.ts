@@ -15,7 +15,7 @@ export interface UnitOutput { id: number; template: string; text: string; differ
 /** A permutation to check: its index and the ids of its units (validation first, then its templates). */
 export interface PermutationUnits { index: number; units: number[] }
 
-export interface PermutationFailure { index: number; values: Record<string, unknown>; labels: Record<string, string>; ok: false; errors: string[] }
+export interface PermutationFailure { index: number; values: Record<string, unknown>; labels: Record<string, string>; errors: string[] }
 
 export class PermutationChecker {
   private readonly units = new Map<number, UnitOutput>();
@@ -67,7 +67,7 @@ export class PermutationChecker {
       const p = permutation(index);
       if (this.units.get(units[0])!.text.trim()) rejected++;
       const errors = this.problems(p, units);
-      if (errors.length) failures.push({ index, values: p.override, labels: p.labels, ok: false, errors });
+      if (errors.length) failures.push({ index, values: p.override, labels: p.labels, errors });
     }
     return { failures, rejected };
   }

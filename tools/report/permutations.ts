@@ -7,14 +7,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { dump } from 'js-yaml';
-import { istioApiVersion, permutation, permutationCount, switches } from '../model/index.ts';
+import { permutation, permutationCount, sampleIndexes, switches } from '../model/index.ts';
 import { chartDir } from '../paths.ts';
 import { HarnessRenderer, type RenderedPermutation } from '../render/harness.ts';
 import { resolveHelm, type HelmMajor } from '../render/helm.ts';
-import { releaseName, defaultNamespace } from '../render/render.ts';
+import { capabilityArgs, releaseName, defaultNamespace } from '../render/render.ts';
 import { type PermutationFailure, type PermutationUnits, type UnitOutput } from './permutation-check.ts';
-
-export { notesProblems, verdictProblems } from './verdicts.ts';
 
 export interface PermutationOptions {
   helms: HelmMajor[];
@@ -30,8 +28,6 @@ export interface PermutationOptions {
   withoutContract?: boolean;
 }
 
-export type PermutationResult = PermutationFailure;
-
 export interface PermutationReport {
   helm: string[];
   count: number;
@@ -43,13 +39,7 @@ export interface PermutationReport {
   distinctDocuments: number;
   reproducers: string[];
   /** the permutations that fail, with their values and problems (the others pass every check) */
-  failures: PermutationResult[];
-}
-
-/** All indexes, or `n` of them spread evenly over the space so that every switch varies. */
-export function sampleIndexes(n: number): number[] {
-  const count = permutationCount();
-  return n >= count ? Array.from({ length: count }, (_, i) => i) : Array.from({ length: n }, (_, i) => Math.floor((i * count) / n));
+  failures: PermutationFailure[];
 }
 
 /**
@@ -183,14 +173,14 @@ export async function runPermutations(opts: PermutationOptions): Promise<Permuta
 }
 
 /** One values file per failing permutation (the first 50), reproducible with plain `helm template`. */
-function writeReproducers(failures: PermutationResult[], dir: string, chart: string): string[] {
+function writeReproducers(failures: PermutationFailure[], dir: string, chart: string): string[] {
   const failing = failures.slice(0, 50);
   if (!failing.length) return [];
   mkdirSync(dir, { recursive: true });
   return failing.map(({ index, values, labels, errors }) => {
     const p = permutation(index);
     const file = join(dir, `permutation-${index}.yaml`);
-    const apiVersions = p.facts.istioApi ? ` --api-versions ${istioApiVersion}` : '';
+    const apiVersions = capabilityArgs(p.facts).map((a) => ` ${a}`).join('');
     writeFileSync(file, [
       `# Permutation ${index}: ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ')}`,
       `# Reproduce: helm template ${releaseName} ${chart} --namespace ${defaultNamespace} --values ${file}${apiVersions}`,

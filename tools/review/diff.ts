@@ -8,12 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { READINGS, connlist, ConnectionSet, type Cluster, type Policy, type Reading } from '../analyze/index.ts';
-import { clusterWith, presentPeersFor, topologyFor } from '../contract/index.ts';
-import type { Values } from '../model/index.ts';
 import { UserError } from '../errors.ts';
 import { projectRoot } from '../paths.ts';
 import { messages } from './messages.ts';
-import { fullValues, policiesOf, render } from './session.ts';
+import { reviewValues, type Review } from './session.ts';
 
 export interface FlowChange {
   /** the readings under which the change holds */
@@ -91,18 +89,16 @@ export function countChanges(changes: readonly FlowChange[]): { added: number; r
   };
 }
 
-/** A render in the reference topology of its values: the peers that exist for them. */
-const clusterOf = (values: Values, rendered: string) => clusterWith(topologyFor(values), presentPeersFor(values), policiesOf(rendered));
-
-/** The module's workloads as connlist names them, in either render's topology. */
-const moduleWorkloads = (...valuesList: Values[]) =>
-  new Set(valuesList.flatMap((v) => presentPeersFor(v).filter((p) => p.module && p.pod).map((p) => p.pod!.workload)));
+/** Two reviewed renders (each in the reference topology of its values), as connlist compares them. */
+function diffReviews(a: Review, b: Review): FlowChange[] {
+  const workloads = new Set([...a.peers, ...b.peers].filter((p) => p.module && p.pod).map((p) => p.pod!.workload));
+  return diffClusters(a.cluster, b.cluster, workloads);
+}
 
 /** Two renders of the working-tree chart: `before` values files against `after` values files. */
 export async function diffValues(before: readonly string[], after: readonly string[]): Promise<FlowChange[]> {
-  const [a, b] = [fullValues(before), fullValues(after)];
-  const [x, y] = await Promise.all([render(before), render(after)]);
-  return diffClusters(clusterOf(a, x), clusterOf(b, y), moduleWorkloads(a, b));
+  const [a, b] = await Promise.all([reviewValues(before), reviewValues(after)]);
+  return diffReviews(a, b);
 }
 
 const git = $({ quiet: true, nothrow: true, cwd: projectRoot });
@@ -123,12 +119,11 @@ export async function chartAtRef(ref: string, into: string): Promise<string> {
 
 /** The chart at a git ref against the working tree, both rendered with the same values files. */
 export async function diffRef(ref: string, valuesFiles: readonly string[]): Promise<FlowChange[]> {
-  const values = fullValues(valuesFiles);
   const temp = mkdtempSync(join(tmpdir(), 'telemetry-netpol-diff-'));
   try {
     const oldChart = await chartAtRef(ref, temp);
-    const [x, y] = await Promise.all([render(valuesFiles, oldChart), render(valuesFiles)]);
-    return diffClusters(clusterOf(values, x), clusterOf(values, y), moduleWorkloads(values));
+    const [a, b] = await Promise.all([reviewValues(valuesFiles, { chart: oldChart }), reviewValues(valuesFiles)]);
+    return diffReviews(a, b);
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

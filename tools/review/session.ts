@@ -2,9 +2,9 @@
 // --existing, the NetworkPolicies already in the cluster) put into the flow contract's reference topology,
 // the one topology of the toolkit, instantiated for the values.
 import { existsSync } from 'node:fs';
-import { buildCluster, parseManifests, resolvePeer, type Cluster, type Peer, type Policy } from '../analyze/index.ts';
+import { resolvePeer, type Cluster, type Peer } from '../analyze/index.ts';
 import {
-  clusterWith, foreignPolicies, loadExistingPolicies, presentPeersFor, topologyFor, type ContractPeer, type Topology,
+  analyzerPeer, clusterWith, foreignPolicies, loadExistingPolicies, policiesOf, presentPeersFor, topologyFor, type ContractPeer, type Topology,
 } from '../contract/index.ts';
 import { UserError } from '../errors.ts';
 import { noClusterFacts, type ClusterFacts, type Values } from '../model/index.ts';
@@ -31,21 +31,14 @@ export function fullValues(valuesFiles: readonly string[]): Values {
   return valuesFor([...valuesFiles]);
 }
 
-/** `helm template` (Helm 4) of the chart (default: chart/) with the values files. */
-export async function render(valuesFiles: readonly string[], chart?: string, facts: ClusterFacts = noClusterFacts): Promise<string> {
-  for (const f of valuesFiles) if (!existsSync(f)) throw new UserError(messages.valuesFileMissing(f));
+/** `helm template` (Helm 4) of the chart (default: chart/) with the values files (checked by `fullValues`). */
+async function render(valuesFiles: readonly string[], chart?: string, facts: ClusterFacts = noClusterFacts): Promise<string> {
   try {
     return await renderChart(await resolveHelm(4), { valuesFiles: [...valuesFiles], chart, facts });
   } catch (err) {
     if (err instanceof RenderFailed || err instanceof HelmNotFound) throw new UserError(messages.renderFailed(err.message));
     throw err;
   }
-}
-
-/** The NetworkPolicies of a rendered output. */
-export function policiesOf(rendered: string): Policy[] {
-  const { objects } = parseManifests(rendered, 'the rendered chart');
-  return [...buildCluster(objects.filter((o) => o.kind === 'NetworkPolicy')).policies];
 }
 
 export interface ReviewOptions {
@@ -79,7 +72,7 @@ export interface NamedPeer {
 
 /** The analyzer's peer for a topology peer: its pod or node, or its address. */
 export function peerOf(p: ContractPeer): NamedPeer {
-  return { peer: p.pod ?? p.node ?? p.address, label: `${p.key} (${p.display})`, kind: p.kind };
+  return { peer: analyzerPeer(p), label: `${p.key} (${p.display})`, kind: p.kind };
 }
 
 /** A topology peer's key, `namespace/name` of a topology pod, or an IP address (a topology host's, or outside). */

@@ -29,13 +29,18 @@ export interface RenderedCheck {
 interface DocumentFacts { result: ResourceResult; violations: HardeningViolation[]; twins: InvariantFinding[] }
 
 export class RenderedChecker {
-  private readonly documents = new Map<string, DocumentFacts>();
+  /** null: a document of comments only (helm prints a template that renders nothing but comments), no resource */
+  private readonly documents = new Map<string, DocumentFacts | null>();
   private readonly exceptions = new Map<string, HardeningException[]>();
 
-  private facts(doc: string): DocumentFacts {
+  private facts(doc: string): DocumentFacts | null {
     let facts = this.documents.get(doc);
-    if (!facts) {
-      const result = validateDocuments(doc)[0];
+    if (facts === undefined) {
+      const [result] = validateDocuments(doc);
+      if (!result) {
+        this.documents.set(doc, null);
+        return null;
+      }
       const valid = result.status === 'valid' && result.kind === 'NetworkPolicy';
       const policy = result.resource as NetworkPolicy;
       facts = { result, violations: valid ? hardeningViolations(policy) : [], twins: valid ? ipFamilyTwinFindings(policy) : [] };
@@ -69,7 +74,9 @@ export class RenderedChecker {
     const violations: HardeningViolation[] = [];
     const findings: InvariantFinding[] = [];
     for (const doc of documents) {
-      const { result: r, violations: found, twins } = this.facts(doc);
+      const facts = this.facts(doc);
+      if (!facts) continue;
+      const { result: r, violations: found, twins } = facts;
       findings.push(...twins);
       if (r.status === 'valid' && r.kind === 'NetworkPolicy') policies.push(r.resource as NetworkPolicy);
       else if (r.status !== 'skipped') problems.push(`${r.kind} ${r.name}: ${r.message ?? formatErrors(r.errors)}`);

@@ -48,7 +48,7 @@ t.test('connlist formats print each connection in their own syntax', async (t) =
 });
 
 t.test('dot marks all-connection edges red, external peers as red boxes, and escapes quotes', async (t) => {
-  const peer = (name: string, external: boolean) => ({ name, external, ...(external ? {} : { namespace: name.split('/')[0] }) });
+  const peer = (name: string, external: boolean) => ({ name, kind: external ? 'external' : 'pod', ...(external ? {} : { namespace: name.split('/')[0] }) });
   const dot = FORMATS.dot([
     { src: peer('x/a"b', false), dst: peer('10.0.0.9', true), connections: ConnectionSet.ALL },
     { src: peer('10.0.0.9', true), dst: peer('y/c\\d', false), connections: ConnectionSet.of('UDP', 53) },

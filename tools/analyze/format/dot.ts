@@ -11,7 +11,7 @@ export function formatDot(connections: readonly Connection[]): string {
   const nodes: ConnlistPeer[] = [];
   const external: ConnlistPeer[] = [];
   for (const peer of [...peers.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (peer.external) external.push(peer);
+    if (peer.kind === 'external') external.push(peer);
     else if (peer.namespace === undefined) nodes.push(peer);
     else byNamespace.set(peer.namespace, [...(byNamespace.get(peer.namespace) ?? []), peer]);
   }

@@ -11,6 +11,8 @@ import {
   type ClusterFacts, type Values,
 } from '../../model/index.ts';
 import { isOpen } from '../../model/cross-field.ts';
+import { normalizeKeyPaths } from '../../render/render.ts';
+import { matchesEverything } from './verdict.ts';
 
 export type Style = 'block' | 'flow' | 'anchors';
 export interface EditSpec { kind: EditKind; path: string; value: unknown }
@@ -219,27 +221,16 @@ function fixSelector(selector: unknown, namespace: boolean): Record<string, unkn
       return rest;
     });
   }
-  const narrows = (isMap(out.matchLabels) && Object.keys(out.matchLabels).length > 0)
-    || (Array.isArray(out.matchExpressions) && out.matchExpressions.some((e: Record<string, unknown>) => e?.operator === 'In'));
-  if (!narrows) out.matchLabels = { ...(isMap(out.matchLabels) ? out.matchLabels : {}), ...(namespace ? { 'kubernetes.io/metadata.name': 'shop' } : { app: 'client' }) };
+  if (matchesEverything(out)) out.matchLabels = { ...(isMap(out.matchLabels) ? out.matchLabels : {}), ...(namespace ? { 'kubernetes.io/metadata.name': 'shop' } : { app: 'client' }) };
   return out;
 }
 
-const isNode = (x: unknown): x is Record<string, any> => typeof x === 'object' && x !== null;
-/** The value at a dotted key (`backends.logs.inCluster[0].podLabels` too). */
-const at = (tree: object, key: string): any =>
-  key.replace(/\[(\d+)\]/g, '.$1').split('.').reduce<any>((n, k) => (isNode(n) ? n[k] : undefined), tree);
-function put(tree: Record<string, any>, key: string, value: unknown): void {
-  const parts = key.replace(/\[(\d+)\]/g, '.$1').split('.');
-  let node = tree;
-  for (const k of parts.slice(0, -1)) node = isNode(node[k]) ? node[k] : (node[k] = {});
-  node[parts[parts.length - 1]] = value;
-}
+/** The value at a model key (`backends.logs.inCluster[0].podLabels` too). */
+const at = (tree: object, key: string): any => getAt(tree as Record<string, unknown>, normalizeKeyPaths(key).split('.'));
+const put = (tree: Record<string, unknown>, key: string, value: unknown) => setAt(tree, normalizeKeyPaths(key).split('.'), value);
 
 /** Ports a careful landscape moves a restricted backend to, when the one it wrote is open to every address. */
 const quietPorts = [4317, 9200, 3100, 8200, 4318, 9243, 24224, 5044];
-/** The values key of the ports of a CIDR list: `backends.logs.cidrs` → `backends.logs.ports`. */
-const portsKeyOf = (cidrsKey: string) => cidrsKey.replace(/cidrs$/, 'ports');
 
 /**
  * What a careful writer changes so that a CIDR restriction means something: the ports of the rules open to every
@@ -250,7 +241,9 @@ function narrowRestriction(out: Record<string, any>, v: Values, key: string, att
   const voiding = shadowings.filter((s) => s.restricted.cidrsKey === key && isOpen(v, s.open)
     && (s.pods === 'module' || s.pods.some((p) => deployed(p, v))));
   if (attempt >= 3 || !voiding.length) { put(out, key, []); return; }
-  const own: number[] = at(v, portsKeyOf(key)) ?? [];
+  const { ports: restrictedPorts } = voiding[0].restricted;
+  if (!('key' in restrictedPorts)) throw new Error(`${key}: a CIDR restriction's ports are a values key`);
+  const own: number[] = at(v, restrictedPorts.key) ?? [];
   const open = new Set<number>();
   for (const { open: rule } of voiding) {
     if ('fixed' in rule.ports) rule.ports.fixed.forEach((p) => open.add(p));
@@ -263,7 +256,7 @@ function narrowRestriction(out: Record<string, any>, v: Values, key: string, att
   }
   const kept = own.filter((p) => !open.has(p));
   const fallback = key === 'apiServer.cidrs' ? [443, 6443] : quietPorts;
-  put(out, portsKeyOf(key), kept.length ? kept : [fallback.find((p) => !open.has(p))]);
+  put(out, restrictedPorts.key, kept.length ? kept : [fallback.find((p) => !open.has(p))]);
 }
 
 /**

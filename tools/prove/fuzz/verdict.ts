@@ -3,7 +3,7 @@
 import ipaddr from 'ipaddr.js';
 import { checkContractDocuments } from '../../contract/index.ts';
 import {
-  cidrListPaths, componentKeys, crossFieldViolations, defaultReleaseName, defaultValues, deployed, fullname, mergeValues, policyName,
+  activeExceptions, cidrListPaths, componentKeys, crossFieldViolations, defaultReleaseName, defaultValues, deployed, fullname, mergeValues, policyName,
   workloads, type ClusterFacts, type Values,
 } from '../../model/index.ts';
 import type { RenderedPermutation } from '../../render/harness.ts';
@@ -206,9 +206,10 @@ export const manifestsText = (r: RenderedPermutation) => r.documents.map((d) => 
  */
 export function renderedProblems(render: RenderedPermutation, values: Values, facts: ClusterFacts, checker: RenderedChecker, plain?: RenderedPermutation): string[] {
   const documents = render.documents.map((d) => d.text);
+  const exceptions = activeExceptions(values, facts);
   const problems = [
-    ...notesProblems({ values, facts }, render.notes),
-    ...checker.checkDocuments(documents, values, facts).problems,
+    ...notesProblems({ values, facts }, render.notes, exceptions),
+    ...checker.checkDocuments(documents, values, facts, exceptions).problems,
     ...allowAllFindings(manifestsText(render)),
   ];
   try {
